@@ -1,0 +1,4 @@
+/** Adapter factories of the selfhosted module, keyed by manifest kind (see ../types.ts). */
+import type { AdapterFactories } from '../types';
+
+export const factories: AdapterFactories = {};
