@@ -16,18 +16,23 @@ export const KIND_MODULES = {
   notifications: { memory: 'local', 'websocket-local': 'local', 'apigateway-websocket': 'aws', 'cloudrun-websocket': 'gcp', webpubsub: 'azure' },
 } as const satisfies Record<string, Record<string, AdapterModuleName>>;
 
-/** Lazy import of one cloud's adapter module (explicit paths so bundlers split per cloud). */
+/**
+ * Lazy load of one cloud's adapter module. `require` inside each branch (not a top-level import)
+ * keeps other clouds' SDKs unloaded; explicit paths let the bundler include every module.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
 export async function loadAdapterModule(name: AdapterModuleName): Promise<AdapterFactories> {
   switch (name) {
     case 'local':
-      return (await import('./local/index')).factories;
+      return (require('./local/index') as typeof import('./local/index')).factories;
     case 'aws':
-      return (await import('./aws/index')).factories;
+      return (require('./aws/index') as typeof import('./aws/index')).factories;
     case 'gcp':
-      return (await import('./gcp/index')).factories;
+      return (require('./gcp/index') as typeof import('./gcp/index')).factories;
     case 'azure':
-      return (await import('./azure/index')).factories;
+      return (require('./azure/index') as typeof import('./azure/index')).factories;
     case 'selfhosted':
-      return (await import('./selfhosted/index')).factories;
+      return (require('./selfhosted/index') as typeof import('./selfhosted/index')).factories;
   }
 }
+/* eslint-enable @typescript-eslint/no-require-imports */
