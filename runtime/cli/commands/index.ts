@@ -1,0 +1,14 @@
+/**
+ * Every `nexus` subcommand module, registered in one place. Each module exports
+ * `register(program)`; add one line per module.
+ */
+import type { Command } from 'commander';
+
+type Registrar = (program: Command) => void;
+const registrars: Registrar[] = [
+  // (one entry per command module, e.g. require('./schemas').register)
+];
+
+export function registerAll(program: Command): void {
+  for (const register of registrars) register(program);
+}
