@@ -44,6 +44,11 @@ export interface SubscribeOptions {
   readonly path: BusPath;
   /** Deliveries before a message is dead-lettered; default 5. */
   readonly maxAttempts?: number;
+  /**
+   * Max handlers running at once for this subscription (optional hint, default 1). On the core
+   * path two messages with the same partition key never run at once, whatever this says.
+   */
+  readonly concurrency?: number;
   /** Resolve = ack; throw = nack (redelivered later, then dead-lettered). PermanentError dead-letters at once. */
   readonly handler: (delivery: Delivery) => Promise<void>;
 }
