@@ -7,14 +7,16 @@
 import { NexusError, hasCode } from '../ports/errors';
 
 /** A domain event as a decider sees it: a type and a plain-JSON payload. */
-export interface DomainEvent<T extends string = string, D extends object = Record<string, unknown>> {
+export interface DomainEvent<T extends string = string, D extends object = object> {
   readonly type: T;
   readonly data: D;
 }
 
 /** A command as a decider sees it. */
-export interface DomainCommand<T extends string = string, P extends object = Record<string, unknown>> {
+export interface DomainCommand<T extends string = string, P extends object = object> {
   readonly type: T;
+  /** Id of the aggregate instance the command targets (the `42` of `Order-42`). */
+  readonly aggregateId: string;
   readonly payload: P;
 }
 
