@@ -1,6 +1,6 @@
 /**
  * The arguments of every Nexus component. Each component passes its args (defaults applied by
- * the pure `with*Defaults` functions in ./defaults.ts) unchanged to its provider method, so these
+ * providers from ./defaults.ts) unchanged to its provider method, so these
  * interfaces are part of the provider contract (./provider.ts). Fields a provider needs to shape
  * resources (cloud, names, consumer groups, schemas) are plain values; tunables are pulumi.Input.
  */

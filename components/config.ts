@@ -98,7 +98,8 @@ export function decodeConfig(raw: RawConfig): NexusConfig {
   const gcpProject = v('gcpProject');
   if (cloud === 'gcp' && !gcpProject) throw new ConfigError('nexus:gcpProject', 'required when nexus:cloud is "gcp"');
   const eventsPerSecond = v('eventsPerSecond');
-  const deletionProtection = v('deletionProtection') ?? environment !== 'dev';
+  const protection = v('deletionProtection');
+  const deletionProtection = protection === 'auto' ? environment !== 'dev' : protection === 'on';
   const groups = v('consumerGroups');
   for (const g of groups) {
     if (!/^[a-z][a-z0-9-]{0,30}$/.test(g)) throw new ConfigError('nexus:consumerGroups', `"${g}" must match ^[a-z][a-z0-9-]{0,30}$`);
@@ -130,7 +131,7 @@ export function decodeConfig(raw: RawConfig): NexusConfig {
     consumerGroups: groups,
     noncriticalEventTypes: v('noncriticalEventTypes'),
     alarms: { emails: v('alarmEmails'), dlqDepthThreshold: v('dlqDepthThreshold'), relayLagSeconds: v('relayLagThresholdSeconds') },
-    ...(budget !== undefined ? { monthlyBudgetUsd: budget } : {}),
+    ...(budget > 0 ? { monthlyBudgetUsd: budget } : {}),
     ...(otlp ? { otlpEndpoint: otlp } : {}),
     tags: v('tags'),
   };

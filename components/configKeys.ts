@@ -10,7 +10,7 @@ export type RawConfig = Readonly<Record<string, unknown>>;
 
 export interface KeyDecoder<T> {
   /** The Pulumi.yaml `type` of the key. */
-  readonly type: 'string' | 'integer' | 'boolean' | 'array' | 'object';
+  readonly type: 'string' | 'integer' | 'boolean' | 'array';
   /** Default when the key is absent (undefined: required or optional without default). */
   readonly default?: unknown;
   readonly description: string;
@@ -59,11 +59,6 @@ export function integer(min: number, max: number, def: number | undefined, descr
   };
 }
 
-export function optionalInteger(min: number, max: number, description: string): KeyDecoder<number | undefined> {
-  const inner = integer(min, max, 0, description);
-  return { type: 'integer', description, decode: (raw, key) => (raw === undefined || raw === '' ? undefined : inner.decode(raw, key)) };
-}
-
 export function text(pattern: RegExp, required: boolean, description: string, def?: string): KeyDecoder<string> {
   return {
     type: 'string', default: def, description,
@@ -77,18 +72,6 @@ export function text(pattern: RegExp, required: boolean, description: string, de
         throw new ConfigError(key, `${JSON.stringify(raw)} is not allowed; allowed values: strings matching ${String(pattern)}`);
       }
       return raw;
-    },
-  };
-}
-
-export function optionalBoolean(description: string): KeyDecoder<boolean | undefined> {
-  return {
-    type: 'boolean', description,
-    decode(raw, key) {
-      if (raw === undefined || raw === '') return undefined;
-      if (raw === true || raw === 'true') return true;
-      if (raw === false || raw === 'false') return false;
-      throw new ConfigError(key, `${JSON.stringify(raw)} is not allowed; allowed values: true, false`);
     },
   };
 }
@@ -110,17 +93,18 @@ export function stringList(item: RegExp, def: readonly string[], description: st
   };
 }
 
-export function stringMap(description: string): KeyDecoder<Readonly<Record<string, string>>> {
+/** `["key=value", ...]` → record (Pulumi project config has no map type, so tags are a list). */
+export function keyValueList(description: string): KeyDecoder<Readonly<Record<string, string>>> {
+  const list = stringList(/^[A-Za-z0-9_.:/-]{1,128}=[^=]{0,256}$/, [], description);
   return {
-    type: 'object', default: {}, description,
+    type: 'array', default: [], description,
     decode(raw, key) {
-      if (raw === undefined || raw === '') return {};
-      const v = parseJson(raw, key, 'a map of string to string');
-      if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ConfigError(key, `expected a map of string to string, got ${JSON.stringify(raw)}`);
-      for (const [k, x] of Object.entries(v)) {
-        if (typeof x !== 'string') throw new ConfigError(`${key}.${k}`, `expected a string, got ${JSON.stringify(x)}`);
+      const out: Record<string, string> = {};
+      for (const item of list.decode(raw, key)) {
+        const i = item.indexOf('=');
+        out[item.slice(0, i)] = item.slice(i + 1);
       }
-      return v as Record<string, string>;
+      return out;
     },
   };
 }
@@ -132,9 +116,9 @@ export const KEY_DECODERS = {
   cloud: oneOf(['aws', 'gcp', 'azure', 'selfhosted'] as const, undefined, 'Cloud the platform is provisioned on: aws, gcp, azure or selfhosted.'),
   environment: oneOf(['dev', 'staging', 'prod'] as const, 'dev', 'Deployment environment; outside dev, stores get deletion protection and larger defaults.'),
   region: text(/^[a-z][a-z0-9-]{1,30}[a-z0-9]$/, true, 'AWS region, GCP region or Azure location (e.g. eu-west-1, europe-west1, westeurope).'),
-  gcpProject: text(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, false, 'GCP project id; required when nexus:cloud is gcp.'),
-  azureResourceGroup: text(/^[-\w.()]{1,90}$/, false, 'Existing Azure resource group to deploy into; a new one is created when empty.'),
-  deletionProtection: optionalBoolean('Protect stores from deletion; default true unless nexus:environment is dev.'),
+  gcpProject: text(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, false, 'GCP project id; required when nexus:cloud is gcp.', ''),
+  azureResourceGroup: text(/^[-\w.()]{1,90}$/, false, 'Existing Azure resource group to deploy into; a new one is created when empty.', ''),
+  deletionProtection: oneOf(['auto', 'on', 'off'] as const, 'auto', 'Protect stores from deletion: on, off, or auto (on unless nexus:environment is dev).'),
   busRetentionHours: integer(24, 168, 24, 'Core event bus retention in hours (24-168).'),
   deadLetterRetentionDays: integer(1, 14, 14, 'How long dead letters are kept, in days (1-14).'),
   logRetentionDays: integer(1, 3653, 30, 'Runtime log retention in days.'),
@@ -150,9 +134,9 @@ export const KEY_DECODERS = {
   alarmEmails: stringList(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, [], 'E-mail addresses notified by alarms.'),
   dlqDepthThreshold: integer(1, 1000000, 1, 'Alarm when a dead-letter queue holds at least this many messages.'),
   relayLagThresholdSeconds: integer(1, 86400, 60, 'Alarm when the outbox relay lags the event store by more than this, in seconds.'),
-  monthlyBudgetUsd: optionalInteger(1, 10000000, 'Monthly budget in USD; a budget alarm is created when set.'),
-  otlpEndpoint: text(/^https?:\/\/\S+$/, false, 'OTLP/HTTP endpoint for traces and metrics, in addition to the cloud-native target.'),
-  tags: stringMap('Extra tags/labels applied to every resource that supports them.'),
+  monthlyBudgetUsd: integer(0, 10000000, 0, 'Monthly budget in USD; a budget alarm is created when above 0.'),
+  otlpEndpoint: text(/^https?:\/\/\S+$/, false, 'OTLP/HTTP endpoint for traces and metrics, in addition to the cloud-native target; empty = none.', ''),
+  tags: keyValueList('Extra tags/labels as "key=value" items, applied to every resource that supports them.'),
 } as const;
 
 export type ConfigKey = keyof typeof KEY_DECODERS;
