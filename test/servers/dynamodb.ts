@@ -4,7 +4,8 @@
  * Java runtime or jar and returns undefined with the reason, so suites can skip loudly.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startProcessServer, type RunningServer } from '../aws/support/processServer';
 
@@ -20,9 +21,11 @@ export function dynamoDbLocalUnavailable(): string | undefined {
 
 export async function startDynamoDbLocal(): Promise<RunningServer> {
   const port = await freePort();
+  // DynamoDB Local writes a metadata file into its working directory even with -inMemory.
+  const cwd = mkdtempSync(join(tmpdir(), 'nexus-ddb-'));
   return startProcessServer('DynamoDB Local', 'java', [
     `-Djava.library.path=${join(DYNAMODB_LOCAL_DIR, 'DynamoDBLocal_lib')}`,
     '-jar', join(DYNAMODB_LOCAL_DIR, 'DynamoDBLocal.jar'),
     '-inMemory', '-port', String(port),
-  ], port, 60_000);
+  ], port, 60_000, cwd, () => rmSync(cwd, { recursive: true, force: true }));
 }

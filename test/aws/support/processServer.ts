@@ -52,9 +52,9 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 
 /** Spawns `command args` detached, waits up to `startTimeoutMs` for it to answer on `port`. */
 export async function startProcessServer(
-  name: string, command: string, args: readonly string[], port: number, startTimeoutMs = 30_000,
+  name: string, command: string, args: readonly string[], port: number, startTimeoutMs = 30_000, cwd?: string, onStop?: () => void,
 ): Promise<RunningServer> {
-  const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], cwd });
   let output = '';
   child.stdout?.on('data', (b: Buffer) => { output += b.toString(); });
   child.stderr?.on('data', (b: Buffer) => { output += b.toString(); });
@@ -79,6 +79,7 @@ export async function startProcessServer(
       const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 3000);
       await gone;
       clearTimeout(timer);
+      onStop?.();
     },
   };
 }

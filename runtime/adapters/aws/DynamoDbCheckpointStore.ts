@@ -1,0 +1,98 @@
+/**
+ * CheckpointStore on DynamoDB: every checkpoint is an item of the checkpoints table under one
+ * partition (pk = "cp", sk = name), so list(prefix) is a single begins_with Query. set() with
+ * `expected` is a conditional put; a failed condition returns the stored value (ALL_OLD), which
+ * names the actual value in the CheckpointConflictError without another read.
+ */
+import {
+  ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { CheckpointConflictError, type CheckpointStore } from '../../ports';
+import { checkCheckpointName, checkCheckpointValue } from '../local/InMemoryCheckpointStore';
+import { ClosedStoreError } from '../local/ClosedStoreError';
+import { ATTR, CHECKPOINT_PK } from './dynamoDbSchema';
+import { S, str, type Item } from './dynamoDbEventItems';
+import { translateDynamoError } from './dynamoDbErrors';
+
+export interface DynamoDbCheckpointStoreOptions {
+  readonly client: DynamoDBClient;
+  readonly table: string;
+}
+
+export class DynamoDbCheckpointStore implements CheckpointStore {
+  private closed = false;
+
+  constructor(private readonly options: DynamoDbCheckpointStoreOptions) {}
+
+  async get(name: string): Promise<string | undefined> {
+    this.assertOpen();
+    const key = this.key(checkCheckpointName(name));
+    const out = await this.call(() => this.options.client.send(new GetItemCommand({ TableName: this.options.table, Key: key, ConsistentRead: true })));
+    return str(out.Item, 'val');
+  }
+
+  async set(name: string, value: string, expected?: { readonly current: string | undefined }): Promise<void> {
+    this.assertOpen();
+    checkCheckpointName(name);
+    checkCheckpointValue(value);
+    const condition = expected === undefined ? {} : expected.current === undefined
+      ? { ConditionExpression: 'attribute_not_exists(#val)', ExpressionAttributeNames: { '#val': 'val' } }
+      : { ConditionExpression: '#val = :cur', ExpressionAttributeNames: { '#val': 'val' }, ExpressionAttributeValues: { ':cur': S(expected.current) } };
+    try {
+      await this.options.client.send(new PutItemCommand({
+        TableName: this.options.table, Item: { ...this.key(name), val: S(value) }, ...condition, ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }));
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) {
+        throw new CheckpointConflictError(name, expected?.current, str(err.Item, 'val'));
+      }
+      throw translateDynamoError(err, `table ${this.options.table}`);
+    }
+  }
+
+  async delete(name: string): Promise<void> {
+    this.assertOpen();
+    const key = this.key(checkCheckpointName(name));
+    await this.call(() => this.options.client.send(new DeleteItemCommand({ TableName: this.options.table, Key: key })));
+  }
+
+  async list(prefix = ''): Promise<Array<{ name: string; value: string }>> {
+    this.assertOpen();
+    const out: Array<{ name: string; value: string }> = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.call(() => this.options.client.send(new QueryCommand({
+        TableName: this.options.table,
+        ConsistentRead: true,
+        KeyConditionExpression: prefix === '' ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': ATTR.pk, ...(prefix === '' ? {} : { '#sk': ATTR.sk }) },
+        ExpressionAttributeValues: { ':pk': S(CHECKPOINT_PK), ...(prefix === '' ? {} : { ':prefix': S(prefix) }) },
+        ExclusiveStartKey: startKey,
+      })));
+      for (const item of page.Items ?? []) out.push({ name: str(item, ATTR.sk)!, value: str(item, 'val')! });
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    // DynamoDB orders sort keys by UTF-8 bytes; the port promises JavaScript string order.
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private key(name: string): Item {
+    return { [ATTR.pk]: S(CHECKPOINT_PK), [ATTR.sk]: S(name) };
+  }
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw translateDynamoError(err, `table ${this.options.table}`);
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new ClosedStoreError('DynamoDbCheckpointStore');
+  }
+}
