@@ -4,6 +4,13 @@ import { InMemoryEventStore } from './InMemoryEventStore';
 import { InMemorySnapshotStore } from './InMemorySnapshotStore';
 import { InMemoryCheckpointStore } from './InMemoryCheckpointStore';
 import { InMemoryIdempotencyStore } from './InMemoryIdempotencyStore';
+import { InMemoryEventBus } from './InMemoryEventBus';
+import { SqliteEventBus } from './SqliteEventBus';
+import { InMemorySearchIndex } from './InMemorySearchIndex';
+import { SqliteSearchIndex } from './SqliteSearchIndex';
+import { InMemoryNotifier } from './InMemoryNotifier';
+import { WebSocketNotifier } from './WebSocketNotifier';
+import { LocalSchemaRegistry } from './LocalSchemaRegistry';
 
 export const factories: AdapterFactories = {
   eventStore: {
@@ -18,4 +25,8 @@ export const factories: AdapterFactories = {
   idempotencyStore: {
     memory: async (_config, ctx) => new InMemoryIdempotencyStore({ clock: ctx.clock }),
   },
+  registry: { local: async (config) => LocalSchemaRegistry.open({ path: config.path, schemasDir: config.schemasDir }) },
+  bus: { memory: async () => new InMemoryEventBus(), sqlite: async (config) => new SqliteEventBus(config.path) },
+  search: { memory: async () => new InMemorySearchIndex(), 'sqlite-fts': async (config) => new SqliteSearchIndex(config.path) },
+  notifier: { memory: async () => new InMemoryNotifier(), 'websocket-local': async () => new WebSocketNotifier() },
 };

@@ -1,0 +1,71 @@
+/**
+ * The registry behaviour every SchemaRegistry adapter shares, so that local, Glue, Pub/Sub and
+ * Azure registries answer identically: what "the same schema" means, which versions a
+ * compatibility check looks at, and the IncompatibleSchemaError it raises.
+ */
+import type { CompatibilityMode, CompatibilityResult } from '../../ports/SchemaRegistry';
+import { IncompatibleSchemaError, InvalidSchemaError, SchemaNotFoundError } from '../../ports/SchemaRegistry';
+import { InvalidArgumentError } from '../../ports/errors';
+import { canonicalSchema } from './avro';
+import { checkCompatibility, modeRules, type PreviousVersion } from './compatibility';
+
+/** Subject names: printable, no "/" (they appear in REST paths), at most 255 characters. */
+export function assertSubjectName(subject: string): void {
+  if (typeof subject !== 'string' || !/^[A-Za-z0-9_.:@=+-]{1,255}$/.test(subject)) {
+    throw new InvalidArgumentError('subject', `"${String(subject)}" must be 1-255 characters of letters, digits, _ . : @ = + -`);
+  }
+}
+
+/** Canonical text or InvalidSchemaError; the canonical text is what adapters store and compare. */
+export function canonicalOrThrow(schema: string): string {
+  if (typeof schema !== 'string' || schema.trim() === '') throw new InvalidSchemaError('schema must be a non-empty JSON string');
+  return canonicalSchema(schema);
+}
+
+/** The existing version whose canonical text equals `canonical` (idempotent re-register). */
+export function findSameSchema<T extends { schema: string }>(existing: readonly T[], canonical: string): T | undefined {
+  return existing.find((v) => canonicalSchema(v.schema) === canonical);
+}
+
+/**
+ * Which earlier versions a check compares with, and under which mode.
+ * - undefined: what the subject's mode says (latest, or all for *_TRANSITIVE)
+ * - 'latest' / a number: that one version, with the mode's directions
+ * - 'all': every version, with the mode's directions
+ */
+export function selectVersions(
+  history: readonly PreviousVersion[],
+  mode: CompatibilityMode,
+  against: number | 'latest' | 'all' | undefined,
+  subject: string,
+): { versions: PreviousVersion[]; mode: CompatibilityMode } {
+  const sorted = [...history].sort((a, b) => a.version - b.version);
+  const rules = modeRules(mode);
+  const base = (mode.replace('_TRANSITIVE', '') as CompatibilityMode);
+  if (against === undefined) return { versions: sorted, mode };
+  if (against === 'all') return { versions: sorted, mode: mode === 'NONE' ? 'NONE' : (`${base}_TRANSITIVE` as CompatibilityMode) };
+  const latest = sorted[sorted.length - 1];
+  const pick = against === 'latest' ? latest : sorted.find((v) => v.version === against);
+  if (!pick) throw new SchemaNotFoundError(subject, against === 'latest' ? undefined : against);
+  return { versions: [pick], mode: rules.transitive ? base : mode };
+}
+
+/** Runs the check and words the verdict; adapters call this before storing a version. */
+export function compatibilityFor(
+  subject: string,
+  schema: string,
+  history: readonly PreviousVersion[],
+  mode: CompatibilityMode,
+  against?: number | 'latest' | 'all',
+): CompatibilityResult {
+  const selected = selectVersions(history, mode, against, subject);
+  const latest = Math.max(0, ...history.map((v) => v.version));
+  const { compatible, messages } = checkCompatibility(schema, selected.versions, selected.mode, { candidateLabel: `v${latest + 1}` });
+  return { compatible, messages };
+}
+
+/** Throws IncompatibleSchemaError (naming every field and rule) unless `schema` may be registered. */
+export function assertCanRegister(subject: string, schema: string, history: readonly PreviousVersion[], mode: CompatibilityMode): void {
+  const result = compatibilityFor(subject, schema, history, mode);
+  if (!result.compatible) throw new IncompatibleSchemaError(subject, mode, result.messages);
+}
