@@ -1,0 +1,71 @@
+/**
+ * GCP EventStore: a dedicated Firestore database for events, snapshots, checkpoints and
+ * idempotency records, with the composite indexes the Firestore adapter queries
+ * (a stream forward/backward by version, a stream as of a time, snapshots by version) and a TTL
+ * policy on idempotency records. The global log is ordered by the single-field `position`
+ * index Firestore maintains automatically.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import * as firestore from '@pulumi/gcp/firestore';
+import type { EventStoreArgs } from '../../components/args';
+import type { EventStoreOutputs } from '../../components/outputs';
+import type { EventStoreManifest } from '../../runtime/manifest';
+import { gcpContext } from './common';
+import { protectedFirestoreDatabase } from './firestoreDatabase';
+
+/** Collection names are `${COLLECTION_PREFIX}<collection>`. */
+export const COLLECTION_PREFIX = 'nexus_';
+
+/** Composite indexes: collection suffix → ordered fields. Exported so tests and docs share them. */
+export const EVENT_STORE_INDEXES: ReadonlyArray<{ readonly id: string; readonly collection: string; readonly fields: ReadonlyArray<readonly [string, 'ASCENDING' | 'DESCENDING']> }> = [
+  { id: 'events-stream-fwd', collection: 'events', fields: [['streamId', 'ASCENDING'], ['version', 'ASCENDING']] },
+  { id: 'events-stream-bwd', collection: 'events', fields: [['streamId', 'ASCENDING'], ['version', 'DESCENDING']] },
+  { id: 'events-stream-time', collection: 'events', fields: [['streamId', 'ASCENDING'], ['recordedAt', 'ASCENDING']] },
+  { id: 'events-type-log', collection: 'events', fields: [['type', 'ASCENDING'], ['position', 'ASCENDING']] },
+  { id: 'snapshots-stream', collection: 'snapshots', fields: [['streamId', 'ASCENDING'], ['version', 'DESCENDING']] },
+];
+
+export function gcpEventStore(name: string, args: EventStoreArgs, parent: pulumi.ComponentResource): EventStoreOutputs {
+  const ctx = gcpContext(args.placement, parent);
+  const { database, databaseId, keyId } = protectedFirestoreDatabase(name, ctx, parent);
+
+  for (const ix of EVENT_STORE_INDEXES) {
+    new firestore.Index(
+      `${name}-${ix.id}`,
+      {
+        project: ctx.project,
+        database: database.name,
+        collection: `${COLLECTION_PREFIX}${ix.collection}`,
+        queryScope: 'COLLECTION',
+        fields: ix.fields.map(([fieldPath, order]) => ({ fieldPath, order })),
+      },
+      { parent },
+    );
+  }
+  // Idempotency records expire by TTL on `expiresAt` (the adapter writes now + idempotencyTtlHours).
+  new firestore.Field(
+    `${name}-idempotency-ttl`,
+    {
+      project: ctx.project,
+      database: database.name,
+      collection: `${COLLECTION_PREFIX}idempotency`,
+      field: 'expiresAt',
+      ttlConfig: {},
+      indexConfig: {},
+    },
+    { parent },
+  );
+
+  const manifest: pulumi.Output<EventStoreManifest> = databaseId.apply((db) => ({
+    kind: 'firestore' as const, projectId: ctx.project, database: db, collectionPrefix: COLLECTION_PREFIX,
+  }));
+  return {
+    manifest,
+    refs: {
+      databaseId,
+      location: pulumi.output(ctx.region),
+      collectionPrefix: pulumi.output(COLLECTION_PREFIX),
+      ...(keyId ? { kmsKeyId: keyId } : {}),
+    },
+  };
+}

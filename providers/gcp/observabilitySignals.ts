@@ -1,0 +1,84 @@
+/**
+ * The signals GCP Observability alerts on and charts, as data: Cloud Monitoring filters for the
+ * dead-letter backlog, consumer lag (oldest unacked message on the push subscriptions), relay lag
+ * (the runtime's custom metric), Firestore/Pub/Sub throttling and API errors. Pure functions.
+ */
+import * as pulumi from '@pulumi/pulumi';
+
+export interface AlertSpec {
+  readonly id: string;
+  readonly displayName: string;
+  readonly filter: pulumi.Input<string>;
+  readonly threshold: pulumi.Input<number>;
+  readonly duration: string;
+  readonly aligner: string;
+  readonly reducer?: string;
+  readonly severity: 'CRITICAL' | 'ERROR' | 'WARNING';
+  readonly runbook: string;
+}
+
+export interface SignalScope {
+  /** Full or short id of the dead-letter inspection subscription. */
+  readonly deadLetterSubscription: pulumi.Input<string>;
+  /** Prefix of the consumer push subscriptions (the bus name). */
+  readonly busName: pulumi.Input<string>;
+  readonly apiService: pulumi.Input<string>;
+  readonly storeDatabase: pulumi.Input<string>;
+}
+
+/** The relay publishes this gauge (seconds between an event's recordedAt and its publication). */
+export const RELAY_LAG_METRIC = 'custom.googleapis.com/nexus/relay_lag_seconds';
+
+const shortId = (id: string) => id.split('/').pop() ?? id;
+
+export function alertSpecs(name: string, t: { dlqDepth: pulumi.Input<number>; relayLagSeconds: pulumi.Input<number> }, s: SignalScope): AlertSpec[] {
+  return [
+    {
+      id: 'dlq-depth', severity: 'ERROR', displayName: `${name}: dead letters waiting`, threshold: pulumi.output(t.dlqDepth).apply((d) => Math.max(0, d - 1)),
+      filter: pulumi.interpolate`resource.type = "pubsub_subscription" AND metric.type = "pubsub.googleapis.com/subscription/num_undelivered_messages" AND resource.labels.subscription_id = "${pulumi.output(s.deadLetterSubscription).apply(shortId)}"`,
+      duration: '60s', aligner: 'ALIGN_MAX', runbook: 'Messages reached the dead-letter topic. Inspect with `nexus dlq list`, fix the cause, then `nexus dlq redrive`.',
+    },
+    {
+      id: 'consumer-lag', severity: 'WARNING', displayName: `${name}: consumers falling behind`, threshold: t.relayLagSeconds,
+      filter: pulumi.interpolate`resource.type = "pubsub_subscription" AND metric.type = "pubsub.googleapis.com/subscription/oldest_unacked_message_age" AND resource.labels.subscription_id = starts_with("${s.busName}-")`,
+      duration: '300s', aligner: 'ALIGN_MAX', reducer: 'REDUCE_MAX', runbook: 'A projection or saga push subscription has unacked messages older than the threshold; check worker errors.',
+    },
+    {
+      id: 'relay-lag', severity: 'ERROR', displayName: `${name}: relay lag`, threshold: t.relayLagSeconds,
+      filter: `metric.type = "${RELAY_LAG_METRIC}"`,
+      duration: '300s', aligner: 'ALIGN_MAX', reducer: 'REDUCE_MAX', runbook: 'Stored events are not reaching the bus. Check the Eventarc trigger and the worker /relay logs.',
+    },
+    {
+      id: 'firestore-throttling', severity: 'WARNING', displayName: `${name}: Firestore throttling`, threshold: 0,
+      filter: pulumi.interpolate`resource.type = "firestore.googleapis.com/Database" AND metric.type = "firestore.googleapis.com/api/request_count" AND metric.labels.response_code = "RESOURCE_EXHAUSTED" AND resource.labels.database_id = "${s.storeDatabase}"`,
+      duration: '300s', aligner: 'ALIGN_RATE', reducer: 'REDUCE_SUM', runbook: 'Firestore rejects requests (hot stream or write rate over the 500/50/5 ramp-up rule).',
+    },
+    {
+      id: 'pubsub-throttling', severity: 'WARNING', displayName: `${name}: Pub/Sub publish throttling`, threshold: 0,
+      filter: 'resource.type = "pubsub_topic" AND metric.type = "pubsub.googleapis.com/topic/send_request_count" AND metric.labels.response_code = "resource_exhausted"',
+      duration: '300s', aligner: 'ALIGN_RATE', reducer: 'REDUCE_SUM', runbook: 'Publishes are throttled by quota; the relay retries, but lag will grow.',
+    },
+    {
+      id: 'api-5xx', severity: 'ERROR', displayName: `${name}: API server errors`, threshold: 1,
+      filter: pulumi.interpolate`resource.type = "cloud_run_revision" AND metric.type = "run.googleapis.com/request_count" AND metric.labels.response_code_class = "5xx" AND resource.labels.service_name = "${s.apiService}"`,
+      duration: '300s', aligner: 'ALIGN_RATE', reducer: 'REDUCE_SUM', runbook: 'The API answers 5xx; check the api service logs.',
+    },
+  ];
+}
+
+/** A mosaic dashboard with one chart per alert signal (Cloud Monitoring dashboard JSON). */
+export function dashboardJson(name: string, filters: ReadonlyArray<{ displayName: string; filter: string; aligner: string }>): object {
+  return {
+    displayName: `Nexus ${name}`,
+    mosaicLayout: {
+      columns: 12,
+      tiles: filters.map((f, i) => ({
+        xPos: (i % 2) * 6, yPos: Math.floor(i / 2) * 4, width: 6, height: 4,
+        widget: {
+          title: f.displayName,
+          xyChart: { dataSets: [{ plotType: 'LINE', timeSeriesQuery: { timeSeriesFilter: { filter: f.filter, aggregation: { alignmentPeriod: '60s', perSeriesAligner: f.aligner } } } }] },
+        },
+      })),
+    },
+  };
+}
