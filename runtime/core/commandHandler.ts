@@ -1,0 +1,184 @@
+/**
+ * The command path: load (snapshot + tail) → decide → append with the expected version, with
+ * bounded retries on conflict, idempotent by command id. See docs/adr/0011 for the idempotency
+ * design: a first-writer-wins record per (tenant, command id) plus event ids derived from the
+ * command id, so even a crash between the append and the record cannot append twice.
+ */
+import { randomIds, type Ids } from '../ports/Clock';
+import type { IdempotencyStore } from '../ports/CheckpointStore';
+import { isConcurrencyError, isDuplicateEventError, ConcurrencyError, type EventStore } from '../ports/EventStore';
+import type { SnapshotStore } from '../ports/SnapshotStore';
+import { InvalidArgumentError } from '../ports/errors';
+import type { EventMetadata, NewEvent, StoredEvent } from '../ports/events';
+import { decideChecked, fold, type AggregateRegistry, type AnyDecider, type DomainEvent } from './aggregate';
+import { loadAggregate } from './aggregateLoader';
+import { CommandIdReusedError, PayloadValidator, commandEventId } from './commandHandlerSupport';
+import { identityPipeline, type EventPipeline } from './pipeline';
+import type { Snapshotter } from './snapshots';
+import { qualifiedStreamId, streamName } from './streamIds';
+
+export interface CommandRequest {
+  readonly tenant: string;
+  readonly aggregateType: string;
+  readonly aggregateId: string;
+  readonly type: string;
+  readonly payload: unknown;
+  /** Idempotency key chosen by the client; generated when absent (then retries are not deduplicated). */
+  readonly commandId?: string;
+  /** The stream version the client decided on; a mismatch is a ConcurrencyError and is not retried. */
+  readonly expectedVersion?: number;
+  readonly actor?: string;
+  readonly correlationId?: string;
+  readonly traceparent?: string;
+}
+
+export interface CommandResult {
+  readonly commandId: string;
+  readonly aggregateType: string;
+  readonly aggregateId: string;
+  /** Tenant-relative stream name, e.g. "Order-42". */
+  readonly stream: string;
+  /** Stream version after the command. */
+  readonly version: number;
+  readonly events: ReadonlyArray<{ readonly eventId: string; readonly type: string; readonly version: number; readonly schemaVersion: number }>;
+  /** True when this command id had already been handled: the first result is returned, nothing appended. */
+  readonly replayed: boolean;
+}
+
+export interface CommandHandlerDeps {
+  readonly eventStore: EventStore;
+  readonly snapshots?: SnapshotStore;
+  readonly idempotency: IdempotencyStore;
+  readonly aggregates: AggregateRegistry;
+  readonly pipeline?: EventPipeline;
+  readonly snapshotter?: Snapshotter;
+  readonly ids?: Ids;
+  /** Attempts on a version conflict when the client gave no expectedVersion; default 5. */
+  readonly maxAttempts?: number;
+  /** How long a command id is remembered; default 7 days. */
+  readonly idempotencyTtlSeconds?: number;
+}
+
+export interface CommandStats {
+  commands: number;
+  conflictsRetried: number;
+  replays: number;
+}
+
+export class CommandHandler {
+  readonly stats: CommandStats = { commands: 0, conflictsRetried: 0, replays: 0 };
+  private readonly pipeline: EventPipeline;
+  private readonly ids: Ids;
+  private readonly validator = new PayloadValidator();
+  private readonly maxAttempts: number;
+  private readonly ttl: number;
+
+  constructor(private readonly deps: CommandHandlerDeps) {
+    this.pipeline = deps.pipeline ?? identityPipeline;
+    this.ids = deps.ids ?? randomIds;
+    this.maxAttempts = deps.maxAttempts ?? 5;
+    this.ttl = deps.idempotencyTtlSeconds ?? 7 * 24 * 3600;
+  }
+
+  async handle(req: CommandRequest): Promise<CommandResult> {
+    const decider = this.deps.aggregates.get(req.aggregateType);
+    this.validator.check(decider, req.type, req.payload);
+    if (req.expectedVersion !== undefined && !(Number.isInteger(req.expectedVersion) && req.expectedVersion >= 0)) {
+      throw new InvalidArgumentError('expectedVersion', `must be an integer >= 0, got ${String(req.expectedVersion)}`);
+    }
+    const name = streamName(decider.aggregateType, req.aggregateId);
+    const streamId = qualifiedStreamId(req.tenant, name);
+    const commandId = req.commandId ?? this.ids.newId();
+    if (commandId.length === 0 || commandId.length > 200) throw new InvalidArgumentError('commandId', 'must be 1 to 200 characters');
+    const key = `command:${req.tenant}:${commandId}`;
+    this.stats.commands++;
+
+    const first = await this.deps.idempotency.get(key);
+    if (first) return this.replay(first.value as CommandResult, commandId, name, req.type);
+
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.attempt(decider, req, streamId, name, commandId);
+        const { stored, record } = await this.deps.idempotency.putIfAbsent(key, { ...result, commandType: req.type }, this.ttl);
+        return stored ? result : this.replay(record.value as CommandResult, commandId, name, req.type);
+      } catch (err) {
+        const retry = isConcurrencyError(err) && req.expectedVersion === undefined && attempt < this.maxAttempts;
+        if (!retry) throw err;
+        this.stats.conflictsRetried++;
+      }
+    }
+  }
+
+  private async attempt(decider: AnyDecider, req: CommandRequest, streamId: string, name: string, commandId: string): Promise<CommandResult> {
+    const loaded = await loadAggregate(this.deps, decider, streamId);
+    if (req.expectedVersion !== undefined && req.expectedVersion !== loaded.version) {
+      throw new ConcurrencyError(streamId, req.expectedVersion, loaded.version);
+    }
+    // Crash recovery: the command's events are already in the stream but its record was never written.
+    const already = loaded.tail.filter((e) => e.metadata.commandId === commandId);
+    if (already.length > 0) return this.resultOf(req, name, commandId, already, true);
+
+    const events = decideChecked(decider, { type: req.type, aggregateId: req.aggregateId, payload: req.payload }, loaded.state);
+    if (events.length === 0) return { ...this.resultOf(req, name, commandId, [], false), version: loaded.version };
+
+    const metadata: EventMetadata = {
+      tenant: req.tenant,
+      commandId,
+      causationId: commandId,
+      correlationId: req.correlationId ?? commandId,
+      ...(req.actor !== undefined ? { actor: req.actor } : {}),
+      ...(req.traceparent !== undefined ? { traceparent: req.traceparent } : {}),
+    };
+    const proposed: NewEvent[] = events.map((e: DomainEvent, i) => ({
+      eventId: commandEventId(req.tenant, commandId, i),
+      type: e.type,
+      schemaVersion: (decider.schemaVersions as Record<string, number> | undefined)?.[e.type] ?? 1,
+      data: e.data as Record<string, unknown>,
+      metadata,
+    }));
+    const checked = await this.pipeline.beforeAppend(proposed, {
+      streamId, tenant: req.tenant, aggregateType: decider.aggregateType, commandId,
+    });
+    let appended: readonly StoredEvent[];
+    let replayed: boolean;
+    try {
+      const r = await this.deps.eventStore.append(streamId, checked, req.expectedVersion ?? loaded.version);
+      appended = r.events;
+      replayed = r.idempotentReplay;
+    } catch (err) {
+      // Same command decided differently after a crash: recover its first result from the stream.
+      if (!isDuplicateEventError(err)) throw err;
+      appended = (await this.deps.eventStore.readStream(streamId)).filter((e) => e.metadata.commandId === commandId);
+      replayed = true;
+    }
+    if (!replayed && this.deps.snapshotter) {
+      this.deps.snapshotter.afterAppend({
+        decider, streamId, previousVersion: loaded.version, loadedSnapshotVersion: loaded.snapshotVersion,
+        version: appended[appended.length - 1]!.version, state: fold(decider, loaded.state, events),
+      });
+    }
+    return this.resultOf(req, name, commandId, appended, replayed);
+  }
+
+  private resultOf(req: CommandRequest, stream: string, commandId: string, events: readonly StoredEvent[], replayed: boolean): CommandResult {
+    if (replayed) this.stats.replays++;
+    return {
+      commandId,
+      aggregateType: req.aggregateType,
+      aggregateId: req.aggregateId,
+      stream,
+      version: events.length > 0 ? events[events.length - 1]!.version : 0,
+      events: events.map((e) => ({ eventId: e.eventId, type: e.type, version: e.version, schemaVersion: e.schemaVersion })),
+      replayed,
+    };
+  }
+
+  private replay(first: CommandResult & { commandType?: string }, commandId: string, stream: string, type: string): CommandResult {
+    if (first.stream !== stream || (first.commandType !== undefined && first.commandType !== type)) {
+      throw new CommandIdReusedError(commandId, `${first.commandType ?? '?'} on ${first.stream}`, `${type} on ${stream}`);
+    }
+    this.stats.replays++;
+    const { commandType: _ignored, ...rest } = first;
+    return { ...rest, replayed: true };
+  }
+}
