@@ -1,0 +1,227 @@
+/**
+ * SearchIndex on SQLite for the local stack (`search.kind: sqlite-fts`): each index is a
+ * documents table (JSON, filters and sorts through json_extract) plus an FTS5 table over its
+ * searchable fields (unicode61 tokenizer, diacritics removed; prefix queries for the last term).
+ * Validation, ordering and cursors come from search/queryPlan.ts, shared with the in-memory index.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  IndexNotFoundError, type IndexDefinition, type SearchDocument, type SearchIndex, type SearchPage, type SearchQuery,
+} from '../../ports/SearchIndex';
+import { UnavailableError } from '../../ports/errors';
+import {
+  checkDocuments, checkIndexName, definitionMismatch, encodeCursor, planQuery, resolveDefinition, sameDefinition, sortValue,
+  type QueryPlan, type ResolvedField,
+} from './search/queryPlan';
+import { ClosedStoreError } from './ClosedStoreError';
+
+interface Meta {
+  readonly id: number;
+  readonly fields: ResolvedField[];
+  readonly searchable: ResolvedField[];
+}
+
+const col = (f: ResolvedField): string => (f.name === 'id' ? 'd.id' : `json_extract(d.doc, '$.${f.name}')`);
+
+/** SQL for a sort key equal to queryPlan.sortValue (missing values sort lowest). */
+function sortExpr(f: ResolvedField): string {
+  if (f.name === 'id') return 'd.id';
+  if (f.type === 'number') return `COALESCE(${col(f)}, ${-Number.MAX_VALUE})`;
+  if (f.type === 'boolean') return `COALESCE(${col(f)}, 0)`;
+  return `COALESCE(${col(f)}, '')`;
+}
+
+const sqlValue = (v: unknown): unknown => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
+
+function translate<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? '';
+    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) throw new UnavailableError('sqlite search index', `${what}: ${code}`, { cause: err });
+    throw err;
+  }
+}
+
+export class SqliteSearchIndex implements SearchIndex {
+  private readonly db: Database.Database;
+  private readonly metas = new Map<string, Meta>();
+
+  constructor(readonly path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    // Read models can always be rebuilt from the event store: NORMAL is enough.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec('CREATE TABLE IF NOT EXISTS search_indexes (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE, definition TEXT NOT NULL)');
+  }
+
+  async createIndex(index: string, definition: IndexDefinition): Promise<void> {
+    checkIndexName(index);
+    const fields = resolveDefinition(definition);
+    const existing = this.meta(index);
+    if (existing) {
+      if (!sameDefinition(existing.fields, fields)) throw definitionMismatch(index, existing.fields, fields);
+      return;
+    }
+    const tx = this.db.transaction(() => {
+      const id = Number(this.db.prepare('INSERT INTO search_indexes (name, definition) VALUES (?, ?)').run(index, JSON.stringify(fields)).lastInsertRowid);
+      this.db.exec(`CREATE TABLE si_docs_${id} (id TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID`);
+      const searchable = fields.filter((f) => f.searchable);
+      if (searchable.length > 0) {
+        this.db.exec(`CREATE VIRTUAL TABLE si_fts_${id} USING fts5(id UNINDEXED, ${searchable.map((f) => f.name).join(', ')}, tokenize = 'unicode61 remove_diacritics 2')`);
+      }
+    });
+    translate('create index', () => tx.immediate());
+  }
+
+  async dropIndex(index: string): Promise<void> {
+    const m = this.meta(index);
+    if (!m) return;
+    const tx = this.db.transaction(() => {
+      this.db.exec(`DROP TABLE IF EXISTS si_docs_${m.id}; DROP TABLE IF EXISTS si_fts_${m.id};`);
+      this.db.prepare('DELETE FROM search_indexes WHERE id = ?').run(m.id);
+    });
+    translate('drop index', () => tx.immediate());
+    this.metas.delete(index);
+  }
+
+  async listIndexes(): Promise<string[]> {
+    this.assertOpen();
+    return this.db.prepare<[], { name: string }>('SELECT name FROM search_indexes ORDER BY name').all().map((r) => r.name);
+  }
+
+  async upsert(index: string, documents: readonly SearchDocument[]): Promise<void> {
+    const m = this.requireIndex(index);
+    checkDocuments(index, m.fields, documents);
+    const putDoc = this.db.prepare(`INSERT OR REPLACE INTO si_docs_${m.id} (id, doc) VALUES (?, ?)`);
+    const fts = m.searchable.length > 0
+      ? {
+          del: this.db.prepare(`DELETE FROM si_fts_${m.id} WHERE id = ?`),
+          ins: this.db.prepare(`INSERT INTO si_fts_${m.id} (id, ${m.searchable.map((f) => f.name).join(', ')}) VALUES (?${', ?'.repeat(m.searchable.length)})`),
+        }
+      : undefined;
+    const tx = this.db.transaction(() => {
+      for (const d of documents) {
+        putDoc.run(d.id, JSON.stringify(d));
+        if (fts) {
+          fts.del.run(d.id);
+          fts.ins.run(d.id, ...m.searchable.map((f) => (typeof d[f.name] === 'string' ? (d[f.name] as string) : null)));
+        }
+      }
+    });
+    translate('upsert', () => tx.immediate());
+  }
+
+  async delete(index: string, ids: readonly string[]): Promise<void> {
+    const m = this.requireIndex(index);
+    const del = this.db.prepare(`DELETE FROM si_docs_${m.id} WHERE id = ?`);
+    const delFts = m.searchable.length > 0 ? this.db.prepare(`DELETE FROM si_fts_${m.id} WHERE id = ?`) : undefined;
+    const tx = this.db.transaction(() => {
+      for (const id of ids) {
+        del.run(id);
+        delFts?.run(id);
+      }
+    });
+    translate('delete', () => tx.immediate());
+  }
+
+  async get(index: string, id: string): Promise<SearchDocument | undefined> {
+    const m = this.requireIndex(index);
+    const row = this.db.prepare<[string], { doc: string }>(`SELECT doc FROM si_docs_${m.id} WHERE id = ?`).get(id);
+    return row && (JSON.parse(row.doc) as SearchDocument);
+  }
+
+  async query(index: string, query: SearchQuery): Promise<SearchPage> {
+    const m = this.requireIndex(index);
+    const plan = planQuery(m.fields, query);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    for (const f of plan.filters) {
+      const c = col(f.resolved);
+      const ops = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
+      if (f.op === 'in') {
+        const values = f.value as unknown[];
+        where.push(`${c} IN (${values.map(() => '?').join(', ')})`);
+        params.push(...values.map(sqlValue));
+      } else if (f.op === 'prefix') {
+        where.push(`substr(${c}, 1, ?) = ?`);
+        params.push((f.value as string).length, f.value);
+      } else if (f.op === 'ne') {
+        where.push(`(${c} IS NULL OR ${c} <> ?)`);
+        params.push(sqlValue(f.value));
+      } else {
+        where.push(`${c} ${ops[f.op]} ?`);
+        params.push(sqlValue(f.value));
+      }
+    }
+    if (plan.terms.length > 0) {
+      const match = plan.terms.map((t, i) => `"${t}"${i === plan.terms.length - 1 ? '*' : ''}`).join(' ');
+      where.push(`d.id IN (SELECT id FROM si_fts_${m.id} WHERE si_fts_${m.id} MATCH ?)`);
+      params.push(match);
+    }
+    const base = `FROM si_docs_${m.id} d${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+    const total = translate('count', () => this.db.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n ${base}`).get(...params)!.n);
+    const [afterSql, afterParams] = keyset(plan);
+    const order = plan.sort.map((s) => `${sortExpr(s.field)} ${s.order === 'asc' ? 'ASC' : 'DESC'}`).join(', ');
+    const rows = translate('query', () =>
+      this.db
+        .prepare<unknown[], { doc: string }>(`SELECT d.doc AS doc ${base}${afterSql ? `${where.length ? ' AND' : ' WHERE'} ${afterSql}` : ''} ORDER BY ${order} LIMIT ?`)
+        .all(...params, ...afterParams, plan.limit + 1),
+    );
+    const items = rows.slice(0, plan.limit).map((r) => JSON.parse(r.doc) as SearchDocument);
+    const last = items[items.length - 1];
+    return { items, total, nextCursor: rows.length > plan.limit && last ? encodeCursor(plan.sort.map((s) => sortValue(s.field, last))) : undefined };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private meta(index: string): Meta | undefined {
+    this.assertOpen();
+    const cached = this.metas.get(index);
+    if (cached) return cached;
+    const row = this.db.prepare<[string], { id: number; definition: string }>('SELECT id, definition FROM search_indexes WHERE name = ?').get(index);
+    if (!row) return undefined;
+    const fields = JSON.parse(row.definition) as ResolvedField[];
+    const m = { id: row.id, fields, searchable: fields.filter((f) => f.searchable) };
+    this.metas.set(index, m);
+    return m;
+  }
+
+  private requireIndex(index: string): Meta {
+    const m = this.meta(index);
+    // Another process may have dropped it: re-check the catalogue before trusting the cache.
+    if (!m || !this.db.prepare('SELECT 1 FROM search_indexes WHERE id = ?').get(m.id)) {
+      this.metas.delete(index);
+      throw new IndexNotFoundError(index);
+    }
+    return m;
+  }
+
+  private assertOpen(): void {
+    if (!this.db.open) throw new ClosedStoreError(`SqliteSearchIndex(${this.path})`);
+  }
+}
+
+/** Keyset condition "after the cursor's sort key" in the plan's mixed asc/desc order. */
+function keyset(plan: QueryPlan): [string, unknown[]] {
+  if (!plan.after) return ['', []];
+  const ors: string[] = [];
+  const params: unknown[] = [];
+  plan.sort.forEach((s, i) => {
+    const ands: string[] = [];
+    for (let j = 0; j < i; j++) {
+      ands.push(`${sortExpr(plan.sort[j]!.field)} = ?`);
+      params.push(plan.after![j]);
+    }
+    ands.push(`${sortExpr(s.field)} ${s.order === 'asc' ? '>' : '<'} ?`);
+    params.push(plan.after![i]);
+    ors.push(`(${ands.join(' AND ')})`);
+  });
+  return [`(${ors.join(' OR ')})`, params];
+}
