@@ -60,7 +60,8 @@ export function gcpNotifications(name: string, args: NotificationsArgs, parent: 
     },
     { parent },
   );
-  const apiService = cloudRunServiceName(`${name}-api`);
+  // `<platform>-notifications` → `<platform>-api`: the service is the platform's API, not this component's.
+  const apiService = cloudRunServiceName(`${name.replace(/-notifications$/, '')}-api`);
   const projectNumber = organizations.getProjectOutput({ projectId: ctx.project }, { parent }).apply((p) => String(p.number));
   const serviceUrl = projectNumber.apply((n) => cloudRunUrl(apiService, n, ctx.region));
   const manifest: pulumi.Output<NotifierManifest> = pulumi

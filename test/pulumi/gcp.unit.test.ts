@@ -1,0 +1,175 @@
+/**
+ * The GCP provider under Pulumi mocks: the program (index.ts) with the gcp-prod stack config, and
+ * the same stack as dev, creates the expected resources with the platform's security settings
+ * (CMEK, PITR, delete protection, DLQ on every consumer subscription, no public data plane, no
+ * basic roles), child names derived from the component name, and a manifest of the gcp kinds.
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runProgram, ROOT, type ProgramRun } from './gcpAzureHarness';
+import { gcpMocks } from './gcpMocks';
+import type { NexusManifest } from '../../runtime/manifest';
+
+const T = {
+  db: 'gcp:firestore/database:Database',
+  index: 'gcp:firestore/index:Index',
+  topic: 'gcp:pubsub/topic:Topic',
+  sub: 'gcp:pubsub/subscription:Subscription',
+  topicIam: 'gcp:pubsub/topicIAMMember:TopicIAMMember',
+  subIam: 'gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember',
+  projectIam: 'gcp:projects/iAMMember:IAMMember',
+  schema: 'gcp:pubsub/schema:Schema',
+  run: 'gcp:cloudrunv2/service:Service',
+  runIam: 'gcp:cloudrunv2/serviceIamMember:ServiceIamMember',
+  key: 'gcp:kms/cryptoKey:CryptoKey',
+  alert: 'gcp:monitoring/alertPolicy:AlertPolicy',
+  dashboard: 'gcp:monitoring/dashboard:Dashboard',
+  trigger: 'gcp:eventarc/trigger:Trigger',
+  job: 'gcp:cloudscheduler/job:Job',
+};
+
+function schemaCount(): number {
+  const dir = path.join(ROOT, 'schemas');
+  if (!fs.existsSync(dir)) return 0;
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.avsc')).length;
+}
+
+describe('GCP provider under mocks: gcp-prod stack', function () {
+  this.timeout(60_000);
+  let run: ProgramRun;
+  before(async () => {
+    run = await runProgram('gcp-prod', gcpMocks);
+  });
+
+  it('ran under the mocks with the expected project and stack', () => {
+    assert.equal(run.project, 'nexus');
+    assert.equal(run.stack, 'gcp-prod');
+    assert.equal(run.outputs.cloud, 'gcp');
+  });
+
+  it('creates two Firestore databases (events, read models) with PITR, delete protection and CMEK', () => {
+    const dbs = run.ofType(T.db);
+    assert.deepEqual(dbs.map((d) => d.name).sort(), ['nexus-search-db', 'nexus-store-db']);
+    for (const d of dbs) {
+      assert.equal(d.inputs.pointInTimeRecoveryEnablement, 'POINT_IN_TIME_RECOVERY_ENABLED', d.name);
+      assert.equal(d.inputs.deleteProtectionState, 'DELETE_PROTECTION_ENABLED', d.name);
+      assert.equal(d.inputs.deletionPolicy, 'PREVENT', d.name);
+      assert.match(String(d.inputs.cmekConfig?.kmsKeyName), /\/cryptoKeys\/nexus-(store|search)-firestore$/, d.name);
+      assert.equal(d.inputs.locationId, 'europe-west1');
+    }
+  });
+
+  it('declares the composite indexes the event store queries (stream by version, snapshots)', () => {
+    const fields = run.ofType(T.index).map((i) => `${i.inputs.collection}:${(i.inputs.fields as Array<{ fieldPath: string; order?: string; arrayConfig?: string }>).map((f) => `${f.fieldPath}/${f.order ?? f.arrayConfig}`).join(',')}`);
+    assert.ok(fields.includes('nexus_events:streamId/ASCENDING,version/ASCENDING'), fields.join('\n'));
+    assert.ok(fields.includes('nexus_events:streamId/ASCENDING,version/DESCENDING'));
+    assert.ok(fields.includes('nexus_snapshots:streamId/ASCENDING,version/DESCENDING'));
+    assert.ok(fields.includes('docs:_tokens/CONTAINS,_updatedAt/DESCENDING'), 'read-model text index');
+  });
+
+  it('encrypts every topic with a rotated customer-managed key', () => {
+    const topics = run.ofType(T.topic);
+    assert.ok(topics.length >= 4, 'core, noncritical, deadletter, notifications');
+    for (const t of topics) assert.match(String(t.inputs.kmsKeyName), /cryptoKeys\//, t.name);
+    for (const k of run.ofType(T.key)) assert.equal(k.inputs.rotationPeriod, '7776000s', k.name);
+  });
+
+  it('gives every consumer subscription a dead-letter topic, max attempts and a retry policy; core is ordered', () => {
+    const consumers = run.ofType(T.sub).filter((s) => s.inputs.labels?.['nexus-role'] !== 'deadletter');
+    assert.equal(consumers.length, 4, 'projections and sagas × core and noncritical');
+    const dlqTopic = run.one(T.topic, 'bus-deadletter');
+    for (const s of consumers) {
+      assert.equal(s.inputs.deadLetterPolicy?.deadLetterTopic, `projects/nexus-prod-123456/topics/${dlqTopic.inputs.name}`, s.name);
+      assert.equal(s.inputs.deadLetterPolicy?.maxDeliveryAttempts, 5, s.name);
+      assert.ok(s.inputs.retryPolicy?.minimumBackoff && s.inputs.retryPolicy?.maximumBackoff, s.name);
+      assert.equal(s.inputs.enableMessageOrdering, s.name.endsWith('-core'), s.name);
+      assert.match(String(s.inputs.pushConfig?.pushEndpoint), /^https:\/\/.*\/pubsub\/(projections|sagas)\/(core|noncritical)$/);
+      assert.ok(s.inputs.pushConfig?.oidcToken?.serviceAccountEmail, 'push is authenticated');
+    }
+  });
+
+  it('lets the Pub/Sub service agent publish to the DLQ and ack on every consumer subscription', () => {
+    const agent = 'serviceAccount:service-123456789012@gcp-sa-pubsub.iam.gserviceaccount.com';
+    const dlq = run.one(T.topic, 'bus-deadletter');
+    assert.ok(run.ofType(T.topicIam).some((b) => b.inputs.member === agent && b.inputs.role === 'roles/pubsub.publisher' && b.inputs.topic === dlq.inputs.name));
+    const subscribed = new Set(run.ofType(T.subIam).filter((b) => b.inputs.member === agent).map((b) => b.inputs.subscription));
+    for (const s of run.ofType(T.sub).filter((x) => x.inputs.labels?.['nexus-role'] !== 'deadletter')) assert.ok(subscribed.has(s.inputs.name), s.name);
+  });
+
+  it('grants no basic roles and scopes datastore.user to one database by condition', () => {
+    const bindings = [...run.ofType(T.projectIam), ...run.ofType(T.topicIam), ...run.ofType(T.subIam), ...run.ofType(T.runIam)];
+    for (const b of bindings) assert.ok(!['roles/owner', 'roles/editor', 'roles/viewer'].includes(b.inputs.role), `${b.name}: ${b.inputs.role}`);
+    const ds = run.ofType(T.projectIam).filter((b) => b.inputs.role === 'roles/datastore.user');
+    assert.equal(ds.length, 4, 'api and worker × two databases');
+    for (const b of ds) assert.match(String(b.inputs.condition?.expression), /^resource\.name == "projects\/nexus-prod-123456\/databases\/nexus-(store|search)"$/);
+  });
+
+  it('exposes only the API publicly; the worker is internal and invoked by the invoker identity', () => {
+    const api = run.one(T.run, 'runtime-api');
+    const worker = run.one(T.run, 'runtime-worker');
+    assert.equal(api.inputs.ingress, 'INGRESS_TRAFFIC_ALL');
+    assert.equal(worker.inputs.ingress, 'INGRESS_TRAFFIC_INTERNAL_ONLY');
+    const publicBindings = run.ofType(T.runIam).filter((b) => b.inputs.member === 'allUsers');
+    assert.deepEqual(publicBindings.map((b) => b.inputs.name), [api.inputs.name]);
+    const env = (api.inputs.template.containers[0].envs as Array<{ name: string; value: string }>).find((e) => e.name === 'NEXUS_MANIFEST');
+    assert.equal((JSON.parse(env!.value) as NexusManifest).cloud, 'gcp', 'the manifest reaches the service');
+  });
+
+  it('wires the relay to an Eventarc Firestore trigger and snapshots to Cloud Scheduler', () => {
+    const trigger = run.one(T.trigger, 'relay-trigger');
+    const criteria = trigger.inputs.matchingCriterias as Array<{ attribute: string; value: string }>;
+    assert.deepEqual(criteria.find((c) => c.attribute === 'database')?.value, 'nexus-store');
+    assert.equal(criteria.find((c) => c.attribute === 'type')?.value, 'google.cloud.firestore.document.v1.created');
+    const job = run.one(T.job, 'runtime-snapshots');
+    assert.equal(job.inputs.schedule, '*/15 * * * *');
+    assert.ok(job.inputs.httpTarget.oidcToken.serviceAccountEmail);
+  });
+
+  it('registers one Avro Pub/Sub schema per schema file', () => {
+    const schemas = run.ofType(T.schema);
+    assert.equal(schemas.length, schemaCount());
+    for (const s of schemas) assert.equal(s.inputs.type, 'AVRO');
+  });
+
+  it('creates alert policies (DLQ depth, relay lag, throttling) and a dashboard', () => {
+    const names = run.ofType(T.alert).map((a) => String(a.inputs.displayName));
+    for (const want of ['dead letters waiting', 'relay lag', 'Firestore throttling']) assert.ok(names.some((n) => n.includes(want)), want);
+    assert.equal(run.ofType(T.dashboard).length, 1);
+    for (const a of run.ofType(T.alert)) assert.ok((a.inputs.notificationChannels as unknown[]).length > 0, 'alerts notify on-call');
+  });
+
+  it('derives every child name from its component name', () => {
+    for (const r of run.resources) assert.match(r.name, /^nexus(-|$)/, `${r.type} ${r.name}`);
+  });
+
+  it('exports a manifest of the GCP kinds', () => {
+    const m = run.outputs.manifest as NexusManifest;
+    assert.equal(m.cloud, 'gcp');
+    assert.equal(m.eventStore.kind, 'firestore');
+    assert.equal(m.bus.kind, 'pubsub');
+    assert.equal(m.registry.kind, 'pubsub-schemas');
+    assert.equal(m.search.kind, 'firestore');
+    assert.equal(m.notifications.kind, 'cloudrun-websocket');
+    if (m.bus.kind === 'pubsub') assert.deepEqual(Object.keys(m.bus.subscriptions).sort(), ['projections', 'sagas']);
+    assert.match(String(m.api?.url), /^https:\/\/nexus-api-123456789012\.europe-west1\.run\.app$/);
+  });
+});
+
+describe('GCP provider under mocks: the same stack as dev', function () {
+  this.timeout(60_000);
+  let run: ProgramRun;
+  before(async () => {
+    run = await runProgram('gcp-prod', gcpMocks, { 'nexus:environment': 'dev', 'nexus:alarmEmails': '[]' });
+  });
+
+  it('uses Google-managed keys and no delete protection, but keeps PITR', () => {
+    assert.equal(run.stack, 'gcp-prod');
+    assert.equal(run.ofType(T.key).length, 0);
+    for (const d of run.ofType(T.db)) {
+      assert.equal(d.inputs.cmekConfig, undefined);
+      assert.equal(d.inputs.deleteProtectionState, 'DELETE_PROTECTION_DISABLED');
+      assert.equal(d.inputs.pointInTimeRecoveryEnablement, 'POINT_IN_TIME_RECOVERY_ENABLED');
+    }
+  });
+});
