@@ -6,11 +6,11 @@
 import type { DomainCommand, PayloadSchema } from '../../runtime/core/aggregate';
 import type { OrderLine } from './events';
 
-export type PlaceOrder = DomainCommand<'PlaceOrder', { customerId: string; currency: string; items?: OrderLine[] }>;
+export type PlaceOrder = DomainCommand<'PlaceOrder', { customerId: string; currency: string; items?: OrderLine[]; channel?: string }>;
 export type AddItem = DomainCommand<'AddItem', OrderLine>;
 export type RemoveItem = DomainCommand<'RemoveItem', { sku: string }>;
 export type ConfirmPayment = DomainCommand<'ConfirmPayment', { paymentId: string; amountCents: number }>;
-export type ShipOrder = DomainCommand<'ShipOrder', { carrier: string; trackingNumber: string }>;
+export type ShipOrder = DomainCommand<'ShipOrder', { carrier: string; trackingCode: string }>;
 export type CancelOrder = DomainCommand<'CancelOrder', { reason: string }>;
 
 export type OrderCommand = PlaceOrder | AddItem | RemoveItem | ConfirmPayment | ShipOrder | CancelOrder;
@@ -30,12 +30,12 @@ const object = (properties: Record<string, unknown>, required: string[]): Payloa
 
 export const ORDER_COMMANDS: Record<OrderCommand['type'], PayloadSchema> = {
   PlaceOrder: object(
-    { customerId: str, currency: { type: 'string', pattern: '^[A-Z]{3}$' }, items: { type: 'array', maxItems: 100, items: line } },
+    { customerId: str, currency: { type: 'string', pattern: '^[A-Z]{3}$' }, items: { type: 'array', maxItems: 100, items: line }, channel: { type: 'string', minLength: 1, maxLength: 50 } },
     ['customerId', 'currency'],
   ),
   AddItem: line,
   RemoveItem: object({ sku: str }, ['sku']),
   ConfirmPayment: object({ paymentId: str, amountCents: int }, ['paymentId', 'amountCents']),
-  ShipOrder: object({ carrier: str, trackingNumber: str }, ['carrier', 'trackingNumber']),
+  ShipOrder: object({ carrier: str, trackingCode: str }, ['carrier', 'trackingCode']),
   CancelOrder: object({ reason: str }, ['reason']),
 };

@@ -4,7 +4,7 @@
  */
 import { InvariantViolationError, type Decider } from '../../runtime/core/aggregate';
 import { ORDER_COMMANDS, type OrderCommand } from './commands';
-import { ORDER_EVENT_TYPES, type OrderEvent, type OrderLine } from './events';
+import { ORDER_EVENT_TYPES, ORDER_SCHEMA_VERSIONS, type OrderEvent, type OrderLine } from './events';
 import { ORDER_STATE_VERSION, evolveOrder, initialOrderState, totalOf, type OrderState } from './state';
 
 /** Max distinct lines in one order. */
@@ -39,7 +39,8 @@ export function decideOrder(command: OrderCommand, state: OrderState): OrderEven
         skus.add(l.sku);
       });
       const { customerId, currency } = command.payload;
-      return [{ type: 'OrderPlaced', data: { orderId, customerId, currency, items: items.map((l) => ({ ...l })) } }];
+      const channel = command.payload.channel ?? null;
+      return [{ type: 'OrderPlaced', data: { orderId, customerId, currency, items: items.map((l) => ({ ...l })), channel } }];
     }
     case 'AddItem': {
       mustBeOpen(state, orderId, 'add items');
@@ -73,8 +74,8 @@ export function decideOrder(command: OrderCommand, state: OrderState): OrderEven
       if (state.status === 'cancelled') fail('cannot-ship-cancelled-order', `order ${orderId} is cancelled`);
       if (state.status === 'shipped') fail('order-already-shipped', `order ${orderId} has already shipped`);
       if (state.status !== 'paid') fail('cannot-ship-unpaid-order', `order ${orderId} is not paid`);
-      const { carrier, trackingNumber } = command.payload;
-      return [{ type: 'OrderShipped', data: { orderId, carrier, trackingNumber } }];
+      const { carrier, trackingCode } = command.payload;
+      return [{ type: 'OrderShipped', data: { orderId, carrier, trackingCode } }];
     }
     case 'CancelOrder': {
       if (state.status === 'none') fail('order-must-exist', `order ${orderId} has not been placed`);
@@ -93,4 +94,5 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
   stateVersion: ORDER_STATE_VERSION,
   eventTypes: ORDER_EVENT_TYPES,
   commands: ORDER_COMMANDS,
+  schemaVersions: ORDER_SCHEMA_VERSIONS,
 };

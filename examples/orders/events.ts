@@ -1,7 +1,9 @@
 /**
  * Orders event types and payloads. Plain JSON only — strings, integers (money in cents),
  * arrays of records — so that the Avro schemas in `schemas/` describe them exactly.
- * Every field is required (no optional fields): Avro unions stay out of the contract.
+ * Fields are required; the one nullable field (OrderPlaced.channel) is a ["null","string"] union.
+ * The decider writes the latest schema version of each type (ORDER_SCHEMA_VERSIONS); older
+ * stored versions reach it upcast by the governed pipeline.
  */
 import type { DomainEvent } from '../../runtime/core/aggregate';
 
@@ -20,6 +22,8 @@ export interface OrderPlacedData {
   /** ISO-4217 code, e.g. "EUR". */
   readonly currency: string;
   readonly items: readonly OrderLine[];
+  /** Where the order was placed (web, mobile, api, ...); null when unknown. Schema v2. */
+  readonly channel: string | null;
 }
 export interface ItemAddedData extends OrderLine {
   readonly orderId: string;
@@ -36,7 +40,8 @@ export interface PaymentConfirmedData {
 export interface OrderShippedData {
   readonly orderId: string;
   readonly carrier: string;
-  readonly trackingNumber: string;
+  /** Schema v2 name (v1 called it trackingNumber; the upcaster carries old events over). */
+  readonly trackingCode: string;
 }
 export interface OrderCancelledData {
   readonly orderId: string;
@@ -55,3 +60,6 @@ export type OrderEvent = OrderPlaced | ItemAdded | ItemRemoved | PaymentConfirme
 export const ORDER_EVENT_TYPES = [
   'OrderPlaced', 'ItemAdded', 'ItemRemoved', 'PaymentConfirmed', 'OrderShipped', 'OrderCancelled',
 ] as const satisfies readonly OrderEvent['type'][];
+
+/** Schema version the decider writes per event type: the latest in schemas/orders/. */
+export const ORDER_SCHEMA_VERSIONS = { OrderPlaced: 2, OrderShipped: 2 } as const satisfies Partial<Record<OrderEvent['type'], number>>;

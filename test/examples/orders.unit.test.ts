@@ -11,10 +11,10 @@ const cmd = <T extends OrderCommand['type']>(type: T, payload: Extract<OrderComm
 
 const book = { sku: 'BOOK-1', name: 'A book', quantity: 2, unitPriceCents: 1500 };
 const pen = { sku: 'PEN-1', name: 'A pen', quantity: 1, unitPriceCents: 250 };
-const placed: OrderEvent = { type: 'OrderPlaced', data: { orderId: id, customerId: 'c-1', currency: 'EUR', items: [book] } };
+const placed: OrderEvent = { type: 'OrderPlaced', data: { orderId: id, customerId: 'c-1', currency: 'EUR', items: [book], channel: null } };
 const penAdded: OrderEvent = { type: 'ItemAdded', data: { orderId: id, ...pen } };
 const paid: OrderEvent = { type: 'PaymentConfirmed', data: { orderId: id, paymentId: 'pay-1', amountCents: 3000 } };
-const shipped: OrderEvent = { type: 'OrderShipped', data: { orderId: id, carrier: 'DHL', trackingNumber: 'T1' } };
+const shipped: OrderEvent = { type: 'OrderShipped', data: { orderId: id, carrier: 'DHL', trackingCode: 'T1' } };
 const cancelled: OrderEvent = { type: 'OrderCancelled', data: { orderId: id, reason: 'changed mind' } };
 
 describe('Order aggregate', () => {
@@ -24,9 +24,13 @@ describe('Order aggregate', () => {
       assert.equal(state.status, 'placed');
       assert.equal(state.totalCents, 3000);
     });
+    it('records the channel when given', () => {
+      given([]).when(cmd('PlaceOrder', { customerId: 'c-1', currency: 'EUR', items: [book], channel: 'web' }))
+        .then([{ type: 'OrderPlaced', data: { ...placed.data, channel: 'web' } }]);
+    });
     it('places an order without items', () => {
       given([]).when(cmd('PlaceOrder', { customerId: 'c-1', currency: 'EUR' }))
-        .then([{ type: 'OrderPlaced', data: { orderId: id, customerId: 'c-1', currency: 'EUR', items: [] } }]);
+        .then([{ type: 'OrderPlaced', data: { orderId: id, customerId: 'c-1', currency: 'EUR', items: [], channel: null } }]);
     });
     it('cannot place the same order twice', () => {
       given([placed]).when(cmd('PlaceOrder', { customerId: 'c-1', currency: 'EUR' })).thenThrows(InvariantViolationError, 'order-already-placed');
@@ -113,7 +117,7 @@ describe('Order aggregate', () => {
       given([placed, paid]).when(cmd('ConfirmPayment', { paymentId: 'p2', amountCents: 3000 })).thenThrows(InvariantViolationError, 'order-already-paid');
     });
     it('cannot pay an empty order', () => {
-      given([{ type: 'OrderPlaced', data: { orderId: id, customerId: 'c', currency: 'EUR', items: [] } }])
+      given([{ type: 'OrderPlaced', data: { orderId: id, customerId: 'c', currency: 'EUR', items: [], channel: null } }])
         .when(cmd('ConfirmPayment', { paymentId: 'p', amountCents: 0 })).thenThrows(InvariantViolationError, 'cannot-pay-empty-order');
     });
     it('cannot pay an order that does not exist', () => {
@@ -123,18 +127,18 @@ describe('Order aggregate', () => {
 
   describe('ShipOrder', () => {
     it('ships a paid order', () => {
-      const state = given([placed, paid]).when(cmd('ShipOrder', { carrier: 'DHL', trackingNumber: 'T1' })).then([shipped]);
+      const state = given([placed, paid]).when(cmd('ShipOrder', { carrier: 'DHL', trackingCode: 'T1' })).then([shipped]);
       assert.equal(state.status, 'shipped');
     });
     it('cannot ship an unpaid order', () => {
-      given([placed]).when(cmd('ShipOrder', { carrier: 'DHL', trackingNumber: 'T1' })).thenThrows(InvariantViolationError, 'cannot-ship-unpaid-order');
+      given([placed]).when(cmd('ShipOrder', { carrier: 'DHL', trackingCode: 'T1' })).thenThrows(InvariantViolationError, 'cannot-ship-unpaid-order');
     });
     it('cannot ship a cancelled order', () => {
-      given([placed, paid, cancelled]).when(cmd('ShipOrder', { carrier: 'DHL', trackingNumber: 'T1' }))
+      given([placed, paid, cancelled]).when(cmd('ShipOrder', { carrier: 'DHL', trackingCode: 'T1' }))
         .thenThrows(InvariantViolationError, 'cannot-ship-cancelled-order');
     });
     it('cannot ship twice', () => {
-      given([placed, paid, shipped]).when(cmd('ShipOrder', { carrier: 'DHL', trackingNumber: 'T2' })).thenThrows(InvariantViolationError, 'order-already-shipped');
+      given([placed, paid, shipped]).when(cmd('ShipOrder', { carrier: 'DHL', trackingCode: 'T2' })).thenThrows(InvariantViolationError, 'order-already-shipped');
     });
   });
 
