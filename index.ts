@@ -24,7 +24,8 @@ export function readSchemas(dir: string): SchemaDefinition[] {
 }
 
 const config = decodeConfig(pulumi.runtime.allConfig());
-const platform = new NexusPlatform('nexus', {
+// The stack name is part of every physical name, so two stacks can share an account/project.
+const platform = new NexusPlatform(`nexus-${pulumi.getStack()}`, {
   config,
   schemas: readSchemas(path.join(__dirname, 'schemas')),
 });
