@@ -1,0 +1,71 @@
+/**
+ * IdempotencyStore on the local SQLite file: first writer wins per key until expiry (by the
+ * injected clock). The check and the write share one BEGIN IMMEDIATE transaction.
+ */
+import type { Database, Statement } from 'better-sqlite3';
+import { systemClock, type Clock, type IdempotencyRecord, type IdempotencyStore } from '../../ports';
+import { ClosedStoreError } from './ClosedStoreError';
+import { checkIdempotencyArgs } from './InMemoryIdempotencyStore';
+import { withBusyRetry, type BusyPolicy } from './sqlite/busy';
+import { openDatabase, type SqliteOptions } from './sqlite/openDatabase';
+
+interface Row {
+  key: string;
+  value: string;
+  stored_at: string;
+  expires_at: string;
+}
+
+const toRecord = (r: Row): IdempotencyRecord => ({ key: r.key, value: JSON.parse(r.value) as unknown, storedAt: r.stored_at, expiresAt: r.expires_at });
+
+export class SqliteIdempotencyStore implements IdempotencyStore {
+  private readonly db: Database;
+  private readonly service: string;
+  private readonly busy: BusyPolicy;
+  private readonly clock: Clock;
+  private readonly live: Statement<[string, number], Row>;
+  private readonly put: Statement<[string, string, string, string, number]>;
+  private readonly putTx: (key: string, json: string, ttlSeconds: number) => { stored: boolean; record: IdempotencyRecord };
+
+  constructor(options: SqliteOptions & { readonly clock?: Clock }) {
+    ({ db: this.db, service: this.service, busy: this.busy } = openDatabase(options));
+    this.clock = options.clock ?? systemClock;
+    this.live = this.db.prepare('SELECT key, value, stored_at, expires_at FROM idempotency WHERE key = ? AND expires_ms > ?');
+    this.put = this.db.prepare(
+      `INSERT INTO idempotency (key, value, stored_at, expires_at, expires_ms) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value, stored_at = excluded.stored_at,
+         expires_at = excluded.expires_at, expires_ms = excluded.expires_ms`,
+    );
+    const tx = this.db.transaction((key: string, json: string, ttlSeconds: number) => {
+      const now = this.clock.now().getTime();
+      const existing = this.live.get(key, now);
+      if (existing) return { stored: false, record: toRecord(existing) };
+      const expiresMs = now + ttlSeconds * 1000;
+      const row: Row = { key, value: json, stored_at: new Date(now).toISOString(), expires_at: new Date(expiresMs).toISOString() };
+      this.put.run(key, json, row.stored_at, row.expires_at, expiresMs);
+      return { stored: true, record: toRecord(row) };
+    });
+    this.putTx = (key, json, ttlSeconds) => tx.immediate(key, json, ttlSeconds);
+  }
+
+  async putIfAbsent(key: string, value: unknown, ttlSeconds: number): Promise<{ stored: boolean; record: IdempotencyRecord }> {
+    this.assertOpen();
+    const json = checkIdempotencyArgs(key, value, ttlSeconds);
+    return withBusyRetry(this.service, this.busy, () => this.putTx(key, json, ttlSeconds));
+  }
+
+  async get(key: string): Promise<IdempotencyRecord | undefined> {
+    this.assertOpen();
+    checkIdempotencyArgs(key, null, 1);
+    const row = await withBusyRetry(this.service, this.busy, () => this.live.get(key, this.clock.now().getTime()));
+    return row && toRecord(row);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private assertOpen(): void {
+    if (!this.db.open) throw new ClosedStoreError(`SqliteIdempotencyStore (${this.service})`);
+  }
+}
