@@ -12,3 +12,4 @@ export * from './errors';
 export * from './schemaFiles';
 export * from './upcasters';
 export * from './governedPipeline';
+export * from './cloudEvents';
