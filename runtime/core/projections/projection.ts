@@ -1,0 +1,98 @@
+/**
+ * What a projection is: a name, the SearchIndex definition of its read model, and one handler
+ * per event type. Handlers read and stage documents through a ProjectionContext and make each
+ * document idempotent with `guard`: a per-document, per-stream last-applied version, so a
+ * redelivered event is a no-op and a missing earlier event is fetched from the store first.
+ */
+import { NexusError, hasCode } from '../../ports/errors';
+import type { StoredEvent } from '../../ports/events';
+import type { FieldDefinition, IndexDefinition, SearchDocument } from '../../ports/SearchIndex';
+
+export interface ProjectionContext {
+  /** The document as of this event (staged writes of this batch included). */
+  get(id: string): Promise<SearchDocument | undefined>;
+  /** Stages a whole-document write (committed with the batch). */
+  put(doc: SearchDocument): void;
+  remove(id: string): void;
+  /** Called by `updateOnce` when the event was already applied (counted as a duplicate absorbed). */
+  onDuplicate?(): void;
+}
+
+export type ProjectionHandler = (event: StoredEvent, ctx: ProjectionContext) => Promise<void>;
+
+export interface ProjectionDefinition {
+  /** Stable name: consumer group `projection.<name>`, checkpoints `projection:<name>:*`. */
+  readonly name: string;
+  /** Read model fields; the base adds `tenant` (keyword) and `appliedVersions` (bookkeeping). */
+  readonly index: IndexDefinition;
+  readonly handlers: Readonly<Record<string, ProjectionHandler>>;
+}
+
+export const TENANT_FIELD: FieldDefinition = { name: 'tenant', type: 'keyword', sortable: false };
+/** JSON map streamId → last applied version; not filterable, sortable or searchable. */
+export const APPLIED_FIELD: FieldDefinition = { name: 'appliedVersions', type: 'keyword', filterable: false, sortable: false, searchable: false };
+
+export function indexDefinitionOf(p: ProjectionDefinition): IndexDefinition {
+  const own = p.index.fields.filter((f) => f.name !== TENANT_FIELD.name && f.name !== APPLIED_FIELD.name);
+  return { fields: [...own, TENANT_FIELD, APPLIED_FIELD] };
+}
+
+/** An earlier event of a stream has not been applied to a document yet: fetch it from the store and apply it first. */
+export class ProjectionGapError extends NexusError {
+  readonly code = 'PROJECTION_GAP' as const;
+  override readonly retryable = true;
+  constructor(readonly streamId: string, readonly fromVersion: number, readonly toVersion: number) {
+    super(`stream ${streamId}: versions ${fromVersion}..${toVersion} not yet applied to the read model`);
+  }
+}
+export const isProjectionGapError = (e: unknown): e is ProjectionGapError => hasCode(e, 'PROJECTION_GAP');
+
+export function appliedVersions(doc: SearchDocument | undefined): Record<string, number> {
+  const raw = doc?.[APPLIED_FIELD.name];
+  return typeof raw === 'string' ? (JSON.parse(raw) as Record<string, number>) : {};
+}
+
+/**
+ * Decides whether `event` applies to `doc`: 'duplicate' when already applied; throws
+ * ProjectionGapError when an earlier version of its stream is missing (delivery gaps, an
+ * index swapped mid-stream); 'apply' otherwise. A stream's first event may be any version
+ * only when `firstVersion` says so (default: documents start at the stream's version 1).
+ */
+export function guard(doc: SearchDocument | undefined, event: StoredEvent, firstVersion: 'any' | 1 = 1): 'apply' | 'duplicate' {
+  const last = appliedVersions(doc)[event.streamId];
+  if (last !== undefined && event.version <= last) return 'duplicate';
+  const expected = last === undefined ? (firstVersion === 'any' ? event.version : 1) : last + 1;
+  if (event.version > expected) throw new ProjectionGapError(event.streamId, expected, event.version - 1);
+  return 'apply';
+}
+
+/** Returns the document with `event` recorded as applied. */
+export function markApplied<T extends SearchDocument>(doc: T, event: StoredEvent, previous?: SearchDocument): T {
+  const applied = { ...appliedVersions(previous ?? doc), [event.streamId]: event.version };
+  return { ...doc, tenant: tenantOf(event), [APPLIED_FIELD.name]: JSON.stringify(applied) };
+}
+
+/**
+ * The common case in one call: guard, compute the next document (undefined = leave as is),
+ * stage it with the applied version recorded. Returns false for a duplicate.
+ */
+export async function updateOnce<T extends SearchDocument>(
+  ctx: ProjectionContext,
+  id: string,
+  event: StoredEvent,
+  next: (current: T | undefined) => T | undefined,
+): Promise<boolean> {
+  const current = (await ctx.get(id)) as T | undefined;
+  if (guard(current, event) === 'duplicate') {
+    ctx.onDuplicate?.();
+    return false;
+  }
+  const doc = next(current);
+  if (doc) ctx.put(markApplied(doc, event, current));
+  return true;
+}
+
+/** The tenant of an event (every Nexus stream id is tenant-qualified). */
+export function tenantOf(event: StoredEvent): string {
+  return event.metadata.tenant ?? event.streamId.slice(0, Math.max(0, event.streamId.indexOf(':')));
+}

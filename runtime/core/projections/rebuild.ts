@@ -1,0 +1,125 @@
+/**
+ * Rebuilds a projection from scratch: reads every event through readAll into a fresh physical
+ * index, then (for a real rebuild) swaps the pointer and catches up twice — once right after
+ * the swap and once after a grace period — so events the live runner applied to the old index
+ * meanwhile also reach the new one (documents are idempotent per stream version). The same
+ * routine builds temporary point-in-time indexes for `?asOf=` queries (no swap, bounded).
+ */
+import type { CheckpointStore } from '../../ports/CheckpointStore';
+import { isPermanentError } from '../../ports/EventBus';
+import type { EventStore } from '../../ports/EventStore';
+import type { StoredEvent } from '../../ports/events';
+import { NexusError } from '../../ports/errors';
+import type { SearchIndex } from '../../ports/SearchIndex';
+import { ProjectionEngine } from './ProjectionEngine';
+import { indexDefinitionOf, tenantOf, type ProjectionDefinition } from './projection';
+import { physicalIndexName, pointerName, swapIndex } from './pointer';
+
+export interface RebuildProgress {
+  /** Events read from the store so far. */
+  readonly read: number;
+  readonly applied: number;
+  readonly elapsedMs: number;
+}
+
+export interface RebuildOptions {
+  /** Swap the pointer to the new index when done (default true); false builds a detached index. */
+  readonly swap?: boolean;
+  /** Only events recorded at or before this time (point-in-time build). */
+  readonly asOf?: Date;
+  /** Only events of this tenant. */
+  readonly tenant?: string;
+  /** Refuse (RangeTooLargeError) once more than this many events would be read. */
+  readonly maxEvents?: number;
+  /** readAll page size; default 5000. */
+  readonly pageSize?: number;
+  /** Pause between swap and the second catch-up; default 500 ms. */
+  readonly graceMs?: number;
+  readonly onProgress?: (p: RebuildProgress) => void;
+  /** Name of the new physical index (default: generated). */
+  readonly index?: string;
+}
+
+export interface RebuildResult {
+  readonly index: string;
+  readonly previousIndex?: string;
+  readonly read: number;
+  readonly applied: number;
+  /** Events whose handler failed permanently (poison): left out, as the live runner dead-letters them. */
+  readonly poisoned: number;
+  readonly durationMs: number;
+}
+
+/** A bounded rebuild (point-in-time query) would read more events than allowed. */
+export class RangeTooLargeError extends NexusError {
+  readonly code = 'RANGE_TOO_LARGE' as const;
+  readonly httpStatus = 422;
+  constructor(readonly limit: number) {
+    super(`asOf: the projection would replay more than ${limit} events; narrow the query or use a rebuilt projection`);
+  }
+}
+
+export interface RebuildDeps {
+  readonly store: EventStore;
+  readonly search: SearchIndex;
+  readonly checkpoints: CheckpointStore;
+}
+
+export async function rebuildProjection(def: ProjectionDefinition, deps: RebuildDeps, options: RebuildOptions = {}): Promise<RebuildResult> {
+  const started = Date.now();
+  const index = options.index ?? physicalIndexName(def.name);
+  await deps.search.createIndex(index, indexDefinitionOf(def));
+  const engine = new ProjectionEngine(def, deps.search, deps.store, index, true);
+  const asOfMs = options.asOf?.getTime();
+  const pageSize = options.pageSize ?? 5000;
+  let read = 0;
+  let poisoned = 0;
+
+  const applyAll = async (events: readonly StoredEvent[]): Promise<void> => {
+    for (const e of events) {
+      if (asOfMs !== undefined && Date.parse(e.recordedAt) > asOfMs) continue;
+      if (options.tenant !== undefined && tenantOf(e) !== options.tenant) continue;
+      if (!def.handlers[e.type]) continue;
+      try {
+        await engine.apply(e);
+      } catch (err) {
+        if (!isPermanentError(err)) throw err;
+        poisoned++;
+      }
+    }
+  };
+  const readFrom = async (after: string | undefined): Promise<string | undefined> => {
+    let checkpoint = after;
+    for (;;) {
+      const page = await deps.store.readAll({ after: checkpoint, limit: pageSize });
+      read += page.events.length;
+      if (options.maxEvents !== undefined && read > options.maxEvents) {
+        await deps.search.dropIndex(index).catch(() => undefined);
+        throw new RangeTooLargeError(options.maxEvents);
+      }
+      await applyAll(page.events);
+      await engine.flush();
+      checkpoint = page.checkpoint ?? checkpoint;
+      options.onProgress?.({ read, applied: engine.stats.applied, elapsedMs: Date.now() - started });
+      const last = page.events[page.events.length - 1];
+      const pastAsOf = asOfMs !== undefined && last !== undefined && Date.parse(last.recordedAt) > asOfMs + 60_000;
+      if (page.isEnd || page.events.length === 0 || pastAsOf) return checkpoint;
+    }
+  };
+
+  let position = await readFrom(undefined);
+  let previousIndex: string | undefined;
+  if (options.swap !== false) {
+    previousIndex = await swapIndex(deps.checkpoints, def.name, index);
+    position = await readFrom(position);
+    await new Promise((r) => setTimeout(r, options.graceMs ?? 500));
+    position = await readFrom(position);
+    if (position) await deps.checkpoints.set(`projection:${def.name}:position`, position);
+    if (previousIndex && previousIndex !== index) await deps.search.dropIndex(previousIndex);
+  }
+  return { index, previousIndex, read, applied: engine.stats.applied, poisoned, durationMs: Date.now() - started };
+}
+
+export async function currentIndex(checkpoints: CheckpointStore, projection: string): Promise<string | undefined> {
+  return checkpoints.get(pointerName(projection));
+}
