@@ -1,0 +1,87 @@
+/**
+ * Azure Observability: an action group e-mailing the configured addresses, metric alerts on the
+ * platform's signals (Cosmos DB throttling, Event Hubs throttling and server errors, API 5xx, and
+ * the runtime's custom metrics for dead letters, relay lag and consumer lag in Application
+ * Insights), and a shared workbook charting them.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import * as monitor from '@pulumi/azure-native/monitor';
+import * as applicationinsights from '@pulumi/azure-native/applicationinsights';
+import type { ObservabilityArgs } from '../../components/args';
+import type { ObservabilityOutputs } from '../../components/outputs';
+import { DEFAULTS } from '../../components/defaults';
+import { requireRef } from '../../components/naming';
+import { foundationOf, type AzureState } from './state';
+import { stableGuid } from './naming';
+import { alertSignals, workbookJson } from './observabilitySignals';
+
+export function azureObservability(state: AzureState, name: string, args: ObservabilityArgs, parent: pulumi.ComponentResource): ObservabilityOutputs {
+  const f = foundationOf(state, name, args.placement, parent);
+  const { ctx } = f;
+  const ref = (refs: ObservabilityArgs['bus']['refs'], key: string) => requireRef(refs, key, `Azure observability ${name}`);
+  const emails = args.alarmEmails ?? [];
+  const group = new monitor.ActionGroup(`${name}-oncall`, {
+    resourceGroupName: f.resourceGroupName,
+    location: 'Global',
+    groupShortName: 'nexus',
+    enabled: true,
+    emailReceivers: emails.map((email, i) => ({ name: `email-${i}`, emailAddress: email, useCommonAlertSchema: true })),
+    tags: ctx.tags,
+  }, { parent });
+
+  const signals = alertSignals(name, {
+    cosmosAccountId: ref(args.eventStore.refs, 'cosmosAccountId'),
+    eventHubsNamespaceId: ref(args.bus.refs, 'namespaceId'),
+    functionAppId: ref(args.runtime.refs, 'functionAppId'),
+    appInsightsId: ref(args.runtime.refs, 'appInsightsId'),
+  }, {
+    dlqDepth: args.dlqDepthThreshold ?? DEFAULTS.dlqDepthThreshold,
+    relayLagSeconds: args.relayLagSeconds ?? DEFAULTS.relayLagSeconds,
+  });
+  const alarms: string[] = [];
+  for (const s of signals) {
+    new monitor.MetricAlert(`${name}-${s.id}`, {
+      resourceGroupName: f.resourceGroupName,
+      location: 'global',
+      description: s.description,
+      severity: s.severity,
+      enabled: true,
+      scopes: [s.scope],
+      evaluationFrequency: 'PT1M',
+      windowSize: s.window,
+      autoMitigate: true,
+      criteria: {
+        odataType: 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria',
+        allOf: [{
+          criterionType: 'StaticThresholdCriterion',
+          name: s.id,
+          metricName: s.metric,
+          metricNamespace: s.namespace,
+          operator: 'GreaterThan',
+          threshold: s.threshold,
+          timeAggregation: s.aggregation,
+          ...(s.dimensions ? { dimensions: s.dimensions } : {}),
+          ...(s.custom ? { skipMetricValidation: true } : {}),
+        }],
+      },
+      actions: [{ actionGroupId: group.id }],
+      tags: ctx.tags,
+    }, { parent });
+    alarms.push(`${name}-${s.id}`);
+  }
+
+  const workbookId = stableGuid(`${ctx.seed}/${name}/workbook`);
+  const workbook = new applicationinsights.Workbook(`${name}-workbook`, {
+    resourceGroupName: f.resourceGroupName,
+    location: ctx.location,
+    resourceName: workbookId,
+    kind: 'shared',
+    category: 'workbook',
+    displayName: `Nexus ${name}`,
+    sourceId: ref(args.runtime.refs, 'appInsightsId'),
+    serializedData: pulumi.all(signals.map((s) => pulumi.output(s.scope))).apply((scopes) => JSON.stringify(workbookJson(signals.map((s, i) => ({ ...s, scope: scopes[i] ?? '' }))))),
+    tags: ctx.tags,
+  }, { parent });
+  const dashboardUrl = workbook.id.apply((id) => `https://portal.azure.com/#resource${id || `/workbooks/${workbookId}`}/workbook`);
+  return { dashboardUrl, nativeTarget: 'application-insights', alarms, refs: { actionGroupId: group.id } };
+}
