@@ -6,28 +6,35 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { decodeConfig } from './components/config';
+import { ConfigError, decodeConfig } from './components/config';
 import { NexusPlatform } from './components/nexusPlatform';
-import { schemaFromFile } from './components/schemaFiles';
+import { schemaDefinitions } from './components/schemaFiles';
+import { loadSchemaDir } from './runtime/core/schema/schemaFiles';
 import type { SchemaDefinition } from './components/args';
 
 export { decodeConfig };
 
-/** Every `.avsc` under `dir` (recursively), as SchemaDefinitions; [] when the directory is absent. */
+/** Every schema version under `dir` (governance's loader checks names, versions and modes); [] without the directory. */
 export function readSchemas(dir: string): SchemaDefinition[] {
-  if (!fs.existsSync(dir)) return [];
-  const files = (fs.readdirSync(dir, { recursive: true }) as string[])
-    .filter((f) => f.endsWith('.avsc'))
-    .map((f) => f.split(path.sep).join('/'))
-    .sort();
-  return files.map((f) => schemaFromFile(`schemas/${f}`, fs.readFileSync(path.join(dir, f), 'utf8')));
+  return fs.existsSync(dir) ? schemaDefinitions(loadSchemaDir(dir)) : [];
+}
+
+/** Non-critical routing may only name event types that have a schema. */
+export function checkRouting(noncritical: readonly string[], schemas: readonly SchemaDefinition[]): void {
+  const known = new Set(schemas.map((s) => s.subject));
+  const unknown = noncritical.filter((t) => !known.has(t));
+  if (unknown.length > 0) {
+    throw new ConfigError('nexus:noncriticalEventTypes', `${unknown.join(', ')} has no schema in schemas/; allowed values: ${[...known].sort().join(', ')}`);
+  }
 }
 
 const config = decodeConfig(pulumi.runtime.allConfig());
+const schemas = readSchemas(path.join(__dirname, 'schemas'));
+checkRouting(config.noncriticalEventTypes, schemas);
 // The stack name is part of every physical name, so two stacks can share an account/project.
 const platform = new NexusPlatform(`nexus-${pulumi.getStack()}`, {
   config,
-  schemas: readSchemas(path.join(__dirname, 'schemas')),
+  schemas,
 });
 
 export const cloud = config.cloud;

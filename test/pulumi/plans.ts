@@ -33,7 +33,8 @@ export function stacksByCloud(): Map<string, string[]> {
     const m = /^Pulumi\.(.+)\.yaml$/.exec(f);
     if (!m) continue;
     const doc = parse(fs.readFileSync(path.join(ROOT, f), 'utf8')) as { config?: Record<string, unknown> };
-    const cloud = String(doc.config?.['nexus:cloud'] ?? '');
+    const raw = doc.config?.['nexus:cloud'];
+    const cloud = typeof raw === 'string' ? raw : '';
     out.set(cloud, [...(out.get(cloud) ?? []), m[1]!]);
   }
   return out;
