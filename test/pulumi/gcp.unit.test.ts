@@ -7,8 +7,12 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runProgram, ROOT, type ProgramRun } from './gcpAzureHarness';
+import { runProgram, ROOT, stackConfig, type ProgramRun } from './gcpAzureHarness';
 import { gcpMocks } from './gcpMocks';
+import { byUrn, manifestOf, plan } from './plans';
+import { planStack } from '../../runtime/cli/plan/runStack';
+import { isComponentToken } from '../../components/tokens';
+import { manifestProblems, parseManifest } from '../../runtime/manifestValidation';
 import type { NexusManifest } from '../../runtime/manifest';
 
 const T = {
@@ -28,6 +32,9 @@ const T = {
   trigger: 'gcp:eventarc/trigger:Trigger',
   job: 'gcp:cloudscheduler/job:Job',
 };
+
+/** index.ts names the platform after the stack. */
+const P = 'nexus-gcp-prod';
 
 function schemaCount(): number {
   const dir = path.join(ROOT, 'schemas');
@@ -50,12 +57,12 @@ describe('GCP provider under mocks: gcp-prod stack', function () {
 
   it('creates two Firestore databases (events, read models) with PITR, delete protection and CMEK', () => {
     const dbs = run.ofType(T.db);
-    assert.deepEqual(dbs.map((d) => d.name).sort(), ['nexus-search-db', 'nexus-store-db']);
+    assert.deepEqual(dbs.map((d) => d.name).sort(), [`${P}-search-db`, `${P}-store-db`]);
     for (const d of dbs) {
       assert.equal(d.inputs.pointInTimeRecoveryEnablement, 'POINT_IN_TIME_RECOVERY_ENABLED', d.name);
       assert.equal(d.inputs.deleteProtectionState, 'DELETE_PROTECTION_ENABLED', d.name);
       assert.equal(d.inputs.deletionPolicy, 'PREVENT', d.name);
-      assert.match(String(d.inputs.cmekConfig?.kmsKeyName), /\/cryptoKeys\/nexus-(store|search)-firestore$/, d.name);
+      assert.match(String(d.inputs.cmekConfig?.kmsKeyName), new RegExp(`/cryptoKeys/${P}-(store|search)-firestore$`), d.name);
       assert.equal(d.inputs.locationId, 'europe-west1');
     }
   });
@@ -102,7 +109,7 @@ describe('GCP provider under mocks: gcp-prod stack', function () {
     for (const b of bindings) assert.ok(!['roles/owner', 'roles/editor', 'roles/viewer'].includes(b.inputs.role), `${b.name}: ${b.inputs.role}`);
     const ds = run.ofType(T.projectIam).filter((b) => b.inputs.role === 'roles/datastore.user');
     assert.equal(ds.length, 4, 'api and worker × two databases');
-    for (const b of ds) assert.match(String(b.inputs.condition?.expression), /^resource\.name == "projects\/nexus-prod-123456\/databases\/nexus-(store|search)"$/);
+    for (const b of ds) assert.match(String(b.inputs.condition?.expression), new RegExp(`^resource\\.name == "projects/nexus-prod-123456/databases/${P}-(store|search)"$`));
   });
 
   it('exposes only the API publicly; the worker is internal and invoked by the invoker identity', () => {
@@ -119,7 +126,7 @@ describe('GCP provider under mocks: gcp-prod stack', function () {
   it('wires the relay to an Eventarc Firestore trigger and snapshots to Cloud Scheduler', () => {
     const trigger = run.one(T.trigger, 'relay-trigger');
     const criteria = trigger.inputs.matchingCriterias as Array<{ attribute: string; value: string }>;
-    assert.deepEqual(criteria.find((c) => c.attribute === 'database')?.value, 'nexus-store');
+    assert.deepEqual(criteria.find((c) => c.attribute === 'database')?.value, `${P}-store`);
     assert.equal(criteria.find((c) => c.attribute === 'type')?.value, 'google.cloud.firestore.document.v1.created');
     const job = run.one(T.job, 'runtime-snapshots');
     assert.equal(job.inputs.schedule, '*/15 * * * *');
@@ -152,7 +159,7 @@ describe('GCP provider under mocks: gcp-prod stack', function () {
     assert.equal(m.search.kind, 'firestore');
     assert.equal(m.notifications.kind, 'cloudrun-websocket');
     if (m.bus.kind === 'pubsub') assert.deepEqual(Object.keys(m.bus.subscriptions).sort(), ['projections', 'sagas']);
-    assert.match(String(m.api?.url), /^https:\/\/nexus-api-123456789012\.europe-west1\.run\.app$/);
+    assert.equal(m.api?.url, `https://${P}-api-123456789012.europe-west1.run.app`);
   });
 });
 
@@ -171,5 +178,49 @@ describe('GCP provider under mocks: the same stack as dev', function () {
       assert.equal(d.inputs.deleteProtectionState, 'DELETE_PROTECTION_DISABLED');
       assert.equal(d.inputs.pointInTimeRecoveryEnablement, 'POINT_IN_TIME_RECOVERY_ENABLED');
     }
+  });
+});
+
+describe('GCP provider: resource graph and manifest contract (nexus plan mocks)', function () {
+  this.timeout(120_000);
+
+  it('captures a connected graph whose children are named after their component', async () => {
+    const p = await plan('gcp-prod');
+    assert.equal(p.stack, 'gcp-prod');
+    const urns = byUrn(p);
+    for (const r of p.resources) {
+      if (r.type === 'nexus:platform:NexusPlatform') continue;
+      assert.ok(r.parent && urns.has(r.parent), `${r.name} has a parent in the graph`);
+      for (const d of [...r.dependsOn, ...Object.values(r.propertyDependencies).flat()]) assert.ok(urns.has(d), `${r.name} depends on unknown ${d}`);
+      const parent = urns.get(r.parent);
+      if (parent && isComponentToken(parent.type)) assert.ok(r.name.startsWith(`${parent.name}-`), `${r.name} under ${parent.name}`);
+    }
+    const stores = p.resources.filter((r) => r.type === T.db);
+    for (const s of stores) assert.equal(s.protect, true, `${s.name} is protected from pulumi destroy in prod`);
+    const push = p.resources.filter((r) => r.type === T.sub && r.name.endsWith('-core'));
+    for (const s of push) assert.ok(s.propertyDependencies.deadLetterPolicy?.some((u) => u.includes('pubsub/topic:Topic')), `${s.name} depends on its DLQ topic`);
+  });
+
+  it('exports a manifest that the runtime schema accepts', async () => {
+    const p = await plan('gcp-prod');
+    assert.deepEqual(manifestProblems(manifestOf(p)), []);
+  });
+
+  it('two platforms in one stack do not collide (URNs and physical names)', async () => {
+    const config = stackConfig('gcp-prod');
+    const twins = await planStack({ stack: 'gcp-twins', root: ROOT, config, program: path.join(__dirname, 'gcpAzureTwins.fixture.ts') });
+    const urns = twins.resources.map((r) => r.urn);
+    assert.equal(new Set(urns).size, urns.length, 'unique URNs');
+    const physical = twins.resources.flatMap((r) => {
+      const i = r.inputs as Record<string, unknown>;
+      // IAM bindings and Firestore indexes/fields legitimately repeat the names of what they bind.
+      if (/IAMMember|IamMember|iAMMember|firestore\/(index|field)|backupSchedule|bucketObject/.test(r.type)) return [];
+      return ['name', 'accountId', 'roleId', 'repositoryId'].map((k) => i[k]).filter((v): v is string => typeof v === 'string').map((v) => `${r.type}:${v}`);
+    });
+    assert.equal(new Set(physical).size, physical.length, `duplicate physical names: ${physical.filter((v, i) => physical.indexOf(v) !== i).join(', ')}`);
+    const a = parseManifest(twins.outputs.alphaManifest);
+    const b = parseManifest(twins.outputs.betaManifest);
+    assert.notDeepEqual(a.eventStore, b.eventStore);
+    assert.notDeepEqual(a.bus, b.bus);
   });
 });
