@@ -7,6 +7,8 @@ import type { Command } from 'commander';
 type Registrar = (program: Command) => void;
 const registrars: Registrar[] = [
   // (one entry per command module, e.g. require('./schemas').register)
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('./schemas') as typeof import('./schemas')).register,
 ];
 
 export function registerAll(program: Command): void {

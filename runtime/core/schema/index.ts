@@ -13,3 +13,4 @@ export * from './schemaFiles';
 export * from './upcasters';
 export * from './governedPipeline';
 export * from './cloudEvents';
+export * from './schemaCheck';
