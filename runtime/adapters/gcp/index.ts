@@ -1,4 +1,49 @@
-/** Adapter factories of the gcp module, keyed by manifest kind (see ../types.ts). */
+/**
+ * Adapter factories of the gcp module, keyed by manifest kind (see ../types.ts). Each factory
+ * imports its adapter (and so its Google Cloud SDK) only when called: a Firestore-only runtime
+ * never loads the Pub/Sub client. Clients use Application Default Credentials (the Cloud Run
+ * service account); nothing is read from process.env here.
+ */
 import type { AdapterFactories } from '../types';
+import type { EventStoreManifest } from '../../manifest';
 
-export const factories: AdapterFactories = {};
+type FirestoreStoreManifest = Extract<EventStoreManifest, { kind: 'firestore' }>;
+
+/* eslint-disable @typescript-eslint/no-require-imports -- lazy per-adapter loading, as in ../registry.ts */
+function firestoreClient(config: { projectId: string; database: string }) {
+  const { Firestore } = require('@google-cloud/firestore') as typeof import('@google-cloud/firestore');
+  return new Firestore({ projectId: config.projectId, databaseId: config.database });
+}
+
+const storeOptions = async (config: FirestoreStoreManifest) => ({
+  firestore: firestoreClient(config),
+  collectionPrefix: config.collectionPrefix,
+});
+
+export const factories: AdapterFactories = {
+  eventStore: {
+    firestore: async (config, ctx) => {
+      const { FirestoreEventStore } = require('./FirestoreEventStore') as typeof import('./FirestoreEventStore');
+      return new FirestoreEventStore({ ...(await storeOptions(config)), clock: ctx.clock });
+    },
+  },
+  snapshotStore: {
+    firestore: async (config) => {
+      const { FirestoreSnapshotStore } = require('./FirestoreSnapshotStore') as typeof import('./FirestoreSnapshotStore');
+      return new FirestoreSnapshotStore(await storeOptions(config));
+    },
+  },
+  checkpointStore: {
+    firestore: async (config) => {
+      const { FirestoreCheckpointStore } = require('./FirestoreCheckpointStore') as typeof import('./FirestoreCheckpointStore');
+      return new FirestoreCheckpointStore(await storeOptions(config));
+    },
+  },
+  idempotencyStore: {
+    firestore: async (config, ctx) => {
+      const { FirestoreIdempotencyStore } = require('./FirestoreIdempotencyStore') as typeof import('./FirestoreIdempotencyStore');
+      return new FirestoreIdempotencyStore({ ...(await storeOptions(config)), clock: ctx.clock });
+    },
+  },
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
