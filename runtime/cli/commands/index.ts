@@ -9,6 +9,8 @@ const registrars: Registrar[] = [
   // (one entry per command module, e.g. require('./schemas').register)
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   (require('./schemas') as typeof import('./schemas')).register,
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('./plan') as typeof import('./plan')).register,
 ];
 
 export function registerAll(program: Command): void {
