@@ -15,6 +15,6 @@ export function kinesaliteUnavailable(): string | undefined {
 export async function startKinesalite(): Promise<RunningServer> {
   const port = await freePort();
   return startProcessServer('kinesalite', process.execPath, [
-    CLI, '--port', String(port), '--createStreamMs', '0', '--deleteStreamMs', '0', '--updateStreamMs', '0',
+    CLI, '--port', String(port), '--createStreamMs', '0', '--deleteStreamMs', '0', '--updateStreamMs', '0', '--shardLimit', '100000',
   ], port);
 }
