@@ -66,12 +66,12 @@ export class SqliteEventStore implements EventStore {
   private readonly sql: {
     head: Statement<[string], { version: number; recorded_at: string }>;
     first: Statement<[string], { recorded_at: string }>;
-    insert: Statement<[string, number, string, string, number, string, string, string]>;
     versionOfId: Statement<[string, string], { version: number }>;
     forward: Statement<[string, number, number, string, number], EventRow>;
     backward: Statement<[string, number, string, number], EventRow>;
     after: Statement<[number, number], EventRow>;
   };
+  private readonly inserts = new Map<number, Statement<Array<string | number>>>();
   private readonly appendTx: (streamId: string, events: readonly NewEvent[], expected: ExpectedVersion) => Attempt;
 
   constructor(options: SqliteEventStoreOptions) {
@@ -84,9 +84,6 @@ export class SqliteEventStore implements EventStore {
     this.sql = {
       head: db.prepare('SELECT version, recorded_at FROM events WHERE stream_id = ? ORDER BY version DESC LIMIT 1'),
       first: db.prepare('SELECT recorded_at FROM events WHERE stream_id = ? ORDER BY version ASC LIMIT 1'),
-      insert: db.prepare(
-        'INSERT INTO events (stream_id, version, event_id, type, schema_version, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
       versionOfId: db.prepare('SELECT version FROM events WHERE stream_id = ? AND event_id = ?'),
       forward: db.prepare(
         `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND version >= ? AND version <= ? AND recorded_at <= ? ORDER BY version ASC LIMIT ?`,
@@ -132,26 +129,47 @@ export class SqliteEventStore implements EventStore {
     const actual = head?.version ?? 0;
     if (!versionMatches(expected, actual)) return { conflict: actual };
     const recordedAt = monotonicTime(this.clock.now().getTime(), head?.recorded_at);
-    const stored: StoredEvent[] = [];
-    for (let i = 0; i < events.length; i++) {
+    const n = events.length;
+    const params: Array<string | number> = new Array<string | number>(n * 8);
+    for (let i = 0; i < n; i++) {
       const e = events[i]!;
-      const data = JSON.stringify(e.data);
-      const metadata = JSON.stringify(e.metadata ?? {});
-      let position: number;
-      try {
-        position = Number(this.sql.insert.run(streamId, actual + i + 1, e.eventId, e.type, e.schemaVersion, data, metadata, recordedAt).lastInsertRowid);
-      } catch (err) {
-        if (sqliteCode(err) === 'SQLITE_CONSTRAINT_UNIQUE') throw new IdsAlreadyStored();
-        throw err;
-      }
-      stored.push({
-        streamId, version: actual + i + 1, eventId: e.eventId, type: e.type, schemaVersion: e.schemaVersion,
-        data: JSON.parse(data) as Record<string, unknown>, metadata: JSON.parse(metadata) as StoredEvent['metadata'],
-        position: formatPosition(position), recordedAt,
-      });
+      const o = i * 8;
+      params[o] = streamId;
+      params[o + 1] = actual + i + 1;
+      params[o + 2] = e.eventId;
+      params[o + 3] = e.type;
+      params[o + 4] = e.schemaVersion;
+      params[o + 5] = JSON.stringify(e.data);
+      params[o + 6] = JSON.stringify(e.metadata ?? {});
+      params[o + 7] = recordedAt;
     }
-    const last = stored[stored.length - 1]!;
+    let lastPosition: number;
+    try {
+      lastPosition = Number(this.insertStatement(n).run(...params).lastInsertRowid);
+    } catch (err) {
+      if (sqliteCode(err) === 'SQLITE_CONSTRAINT_UNIQUE') throw new IdsAlreadyStored();
+      throw err;
+    }
+    // One statement under the write lock: its rows got consecutive rowids ending at lastPosition.
+    // The result carries the writer's data/metadata objects (their JSON is what was stored);
+    // parsing the JSON back would cost more than the insert itself on small events.
+    const stored = events.map((e, i): StoredEvent => ({
+      streamId, version: actual + i + 1, eventId: e.eventId, type: e.type, schemaVersion: e.schemaVersion,
+      data: e.data, metadata: e.metadata ?? {}, position: formatPosition(lastPosition - n + 1 + i), recordedAt,
+    }));
+    const last = stored[n - 1]!;
     return { result: { streamId, nextVersion: last.version, position: last.position, events: stored, idempotentReplay: false } };
+  }
+
+  /** INSERT of n rows in one statement, prepared once per batch size (1..MAX_EVENTS_PER_APPEND). */
+  private insertStatement(n: number): Statement<Array<string | number>> {
+    let stmt = this.inserts.get(n);
+    if (!stmt) {
+      const rows = Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+      stmt = this.db.prepare(`INSERT INTO events (stream_id, version, event_id, type, schema_version, data, metadata, recorded_at) VALUES ${rows}`);
+      this.inserts.set(n, stmt);
+    }
+    return stmt;
   }
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
