@@ -60,6 +60,8 @@ export type EventBusManifest =
       readonly queues: Readonly<Record<string, { readonly queueUrl: string; readonly dlqUrl: string }>>;
       /** Core-path dead letters (SQS queue that failed Kinesis records land in). */
       readonly coreDlqUrl: string;
+      /** DynamoDB table (checkpoints key schema) for core-path group checkpoints and shard leases; usually eventStore.checkpointsTable. */
+      readonly checkpointsTable?: string;
       readonly endpoint?: string;
     }
   | {
