@@ -40,7 +40,7 @@ describe('projections (Orders, in-memory stack)', () => {
     return (await search.query(index, { limit: 1000 })).items;
   };
   const doc = async (projection: string, id: string) => search.get((await currentIndex(checkpoints, projection))!, id);
-  const strip = (d: readonly SearchDocument[]) => d.map(({ [APPLIED_FIELD.name]: _a, ...rest }) => rest).sort((a, b) => a.id.localeCompare(b.id));
+  const strip = (d: readonly SearchDocument[]) => d.map(({ [APPLIED_FIELD.name]: _a, ...rest }) => rest).sort((a, b) => String(a.id).localeCompare(String(b.id)));
 
   it('builds the order summary and customer counts from relayed events', async () => {
     await appendOrder(store, 'acme', 'o1', 'alice', ['add', 'pay', 'ship']);

@@ -1,0 +1,2 @@
+/** The read side composed on one runtime's ports. */
+export * from './ReadSide';

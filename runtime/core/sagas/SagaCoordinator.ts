@@ -1,0 +1,231 @@
+/**
+ * Runs one saga: reacts to its events from the bus (consumer group `saga.<name>`), records each
+ * reaction on the instance stream (deterministic event ids: a redelivered input is an idempotent
+ * replay), issues commands ONLY through the command handler (deterministic command ids: a
+ * re-issued command is deduplicated there), feeds command outcomes back as inputs, and fires
+ * durable timeouts kept in the CheckpointStore (`saga-timeout:<name>:<dueAt>:<stream>:<timeout>`).
+ */
+import type { CheckpointStore } from '../../ports/CheckpointStore';
+import type { Delivery, EventBus, Subscription } from '../../ports/EventBus';
+import { PermanentError } from '../../ports/EventBus';
+import type { EventStore } from '../../ports/EventStore';
+import { isConcurrencyError } from '../../ports/EventStore';
+import type { StoredEvent } from '../../ports/events';
+import type { CommandRequest, CommandResult } from '../commandHandler';
+import { fromEnvelope } from '../relay/envelope';
+import { routeOf, type Routing } from '../relay/relay';
+import { withRetry, type RetryPolicy } from '../retry';
+import { qualifiedStreamId } from '../streamIds';
+import { derivedId, foldSaga, inputId, SAGA_REACTED, type SagaDefinition, type SagaInput, type SagaInstance, type SagaReactedData } from './saga';
+import { classifyCommandError } from './commandOutcome';
+
+export interface CommandGateway {
+  handle(request: CommandRequest): Promise<CommandResult>;
+}
+
+export interface SagaDeps {
+  readonly store: EventStore;
+  readonly bus: EventBus;
+  readonly checkpoints: CheckpointStore;
+  readonly commands: CommandGateway;
+  readonly routing: Routing;
+  readonly now?: () => Date;
+  /** Timeout scan interval; default 250 ms. */
+  readonly timeoutPollMs?: number;
+  readonly retry?: RetryPolicy;
+  readonly maxAttempts?: number;
+  readonly onError?: (err: unknown) => void;
+}
+
+export interface SagaStats {
+  inputs: number;
+  duplicates: number;
+  commandsIssued: number;
+  commandsRejected: number;
+  timeoutsFired: number;
+  conflicts: number;
+}
+
+const TIMEOUT_PREFIX = 'saga-timeout:';
+export const instancePrefix = (saga: string): string => `saga-instance:${saga}:`;
+
+export class SagaCoordinator<S> {
+  readonly stats: SagaStats = { inputs: 0, duplicates: 0, commandsIssued: 0, commandsRejected: 0, timeoutsFired: 0, conflicts: 0 };
+  private readonly subs: Subscription[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private scanning: Promise<void> | undefined;
+  private readonly now: () => Date;
+  private readonly retry: RetryPolicy;
+
+  constructor(readonly definition: SagaDefinition<S>, private readonly deps: SagaDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.retry = deps.retry ?? { maxAttempts: 6, baseDelayMs: 10, maxDelayMs: 200, unknownErrors: 'permanent' };
+  }
+
+  async start(): Promise<void> {
+    const paths = new Set(this.definition.handles.map((t) => routeOf(t, this.deps.routing)));
+    for (const path of paths) {
+      this.subs.push(await this.deps.bus.subscribe({
+        group: `saga.${this.definition.name}${path === 'core' ? '' : '.noncritical'}`, path, maxAttempts: this.deps.maxAttempts ?? 5,
+        handler: (d) => this.onDelivery(d),
+      }));
+    }
+    const tick = (): void => {
+      this.scanning = this.fireDueTimeouts().then(() => undefined, (err: unknown) => this.deps.onError?.(err)).finally(() => {
+        if (this.timer) this.timer = setTimeout(tick, this.deps.timeoutPollMs ?? 250);
+      });
+    };
+    this.timer = setTimeout(tick, this.deps.timeoutPollMs ?? 250);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.scanning;
+    for (const s of this.subs.splice(0)) await s.close();
+  }
+
+  streamIdOf(tenant: string, sagaId: string): string {
+    return qualifiedStreamId(tenant, `${this.definition.name}-${sagaId}`);
+  }
+
+  async load(tenant: string, sagaId: string): Promise<SagaInstance<S>> {
+    const streamId = this.streamIdOf(tenant, sagaId);
+    return foldSaga(this.definition, tenant, sagaId, streamId, await this.deps.store.readStream(streamId));
+  }
+
+  private async onDelivery(d: Delivery): Promise<void> {
+    const event = fromEnvelope(d.message.envelope);
+    if (!this.definition.handles.includes(event.type)) return;
+    const sagaId = this.definition.correlate(event);
+    const tenant = event.metadata.tenant;
+    if (sagaId === undefined || tenant === undefined) return;
+    const input: SagaInput = { kind: 'event', type: event.type, eventId: event.eventId, streamId: event.streamId.slice(event.streamId.indexOf(':') + 1), data: event.data };
+    await this.run(tenant, sagaId, input, event);
+  }
+
+  /** Records the input's reaction, then issues pending commands until none is left. */
+  async run(tenant: string, sagaId: string, input: SagaInput, cause?: StoredEvent): Promise<SagaInstance<S> | undefined> {
+    let inst = await this.react(tenant, sagaId, input);
+    for (let rounds = 0; inst && inst.pendingCommands.length > 0 && rounds < 50; rounds++) {
+      const command = inst.pendingCommands[0]!;
+      const outcome = await this.dispatch(inst, command, cause);
+      inst = await this.react(tenant, sagaId, outcome);
+    }
+    return inst;
+  }
+
+  private async dispatch(inst: SagaInstance<S>, command: SagaInstance<S>['pendingCommands'][number], cause?: StoredEvent): Promise<SagaInput> {
+    const { commandId, ...cmd } = command;
+    try {
+      await this.deps.commands.handle({
+        tenant: inst.tenant, aggregateType: cmd.aggregateType, aggregateId: cmd.aggregateId, type: cmd.type, payload: cmd.payload,
+        commandId, actor: `saga:${this.definition.name}`, correlationId: cause?.metadata.correlationId ?? inst.streamId,
+      });
+      this.stats.commandsIssued++;
+      return { kind: 'commandResult', commandId, command: cmd, ok: true };
+    } catch (err) {
+      const rejected = classifyCommandError(err);
+      // Transient (store busy, conflicts beyond the handler's retries): the bus redelivers and we issue it again (same id).
+      if (!rejected) throw err;
+      this.stats.commandsRejected++;
+      return { kind: 'commandResult', commandId, command: cmd, ok: false, error: rejected };
+    }
+  }
+
+  private async react(tenant: string, sagaId: string, input: SagaInput): Promise<SagaInstance<S> | undefined> {
+    this.stats.inputs++;
+    return withRetry(async () => {
+      const inst = await this.load(tenant, sagaId);
+      const id = inputId(input);
+      if (inst.processed.has(id)) {
+        this.stats.duplicates++;
+        return inst;
+      }
+      if (!inst.exists && !(input.kind === 'event' && this.definition.startsOn.includes(input.type))) return undefined;
+      const data = this.reaction(inst, input, id);
+      try {
+        await this.deps.store.append(inst.streamId, [{
+          eventId: derivedId(inst.streamId, id), type: SAGA_REACTED, schemaVersion: 1, data: data as unknown as Record<string, unknown>,
+          metadata: { tenant, actor: `saga:${this.definition.name}`, causationId: id },
+        }], inst.version === 0 ? 'no_stream' : inst.version);
+      } catch (err) {
+        if (isConcurrencyError(err)) this.stats.conflicts++;
+        throw err;
+      }
+      await this.indexTimeouts(inst, data);
+      return this.load(tenant, sagaId);
+    }, this.retry);
+  }
+
+  private reaction(inst: SagaInstance<S>, input: SagaInput, id: string): SagaReactedData {
+    if (inst.status === 'completed') {
+      return { inputId: id, input, state: inst.state, status: 'completed', commands: [], timeouts: [], cancelled: [], ignored: true };
+    }
+    let r;
+    try {
+      r = this.definition.react(inst.state, input);
+    } catch (err) {
+      throw new PermanentError(`saga ${this.definition.name} ${inst.sagaId}: reaction to ${id} failed: ${(err as Error).message}`, { cause: err });
+    }
+    const now = this.now().getTime();
+    return {
+      inputId: id, input, state: r.state, status: r.status ?? 'active',
+      commands: (r.commands ?? []).map((c, i) => ({ ...c, commandId: derivedId(inst.streamId, id, String(i)) })),
+      timeouts: (r.schedule ?? []).map((t) => ({ name: t.name, dueAt: new Date(now + t.afterMs).toISOString() })),
+      cancelled: [...(r.cancel ?? [])],
+    };
+  }
+
+  /** Keeps the durable timeout index and the instance index in step with a recorded reaction. */
+  private async indexTimeouts(before: SagaInstance<S>, r: SagaReactedData): Promise<void> {
+    const key = (name: string, dueAt: string): string => `${TIMEOUT_PREFIX}${this.definition.name}:${dueAt}:${before.streamId}:${name}`;
+    const drop = new Set<string>([...r.cancelled, ...r.timeouts.map((t) => t.name)]);
+    if (r.status === 'completed') for (const n of before.timeouts.keys()) drop.add(n);
+    if (r.input.kind === 'timeout') await this.deps.checkpoints.delete(key(r.input.name, r.input.dueAt));
+    for (const n of drop) {
+      const due = before.timeouts.get(n);
+      if (due) await this.deps.checkpoints.delete(key(n, due));
+    }
+    if (r.status !== 'completed') {
+      for (const t of r.timeouts) {
+        await this.deps.checkpoints.set(key(t.name, t.dueAt), JSON.stringify({ tenant: before.tenant, sagaId: before.sagaId, name: t.name, dueAt: t.dueAt }));
+      }
+    }
+    await this.deps.checkpoints.set(`${instancePrefix(this.definition.name)}${before.streamId}`, r.status);
+  }
+
+  /** Fires every timeout due now (also callable directly from tests). Returns how many fired. */
+  async fireDueTimeouts(): Promise<number> {
+    const now = this.now().toISOString();
+    const entries = await this.deps.checkpoints.list(`${TIMEOUT_PREFIX}${this.definition.name}:`);
+    let fired = 0;
+    for (const { name, value } of entries) {
+      const t = JSON.parse(value) as { tenant: string; sagaId: string; name: string; dueAt: string };
+      if (t.dueAt > now) break;
+      try {
+        await this.run(t.tenant, t.sagaId, { kind: 'timeout', name: t.name, dueAt: t.dueAt });
+        await this.deps.checkpoints.delete(name);
+        this.stats.timeoutsFired++;
+        fired++;
+      } catch (err) {
+        this.deps.onError?.(err);
+      }
+    }
+    return fired;
+  }
+
+  /** Active instances (tenant-qualified stream ids) and whether each has a timeout or a pending command. */
+  async activeInstances(): Promise<Array<{ streamId: string; hasTimeout: boolean; pendingCommands: number }>> {
+    const out: Array<{ streamId: string; hasTimeout: boolean; pendingCommands: number }> = [];
+    for (const { name, value } of await this.deps.checkpoints.list(instancePrefix(this.definition.name))) {
+      if (value !== 'active') continue;
+      const streamId = name.slice(instancePrefix(this.definition.name).length);
+      const [tenant, rest] = [streamId.slice(0, streamId.indexOf(':')), streamId.slice(streamId.indexOf(':') + 1)];
+      const inst = await this.load(tenant, rest.slice(this.definition.name.length + 1));
+      if (inst.status !== 'active') continue;
+      out.push({ streamId, hasTimeout: inst.timeouts.size > 0, pendingCommands: inst.pendingCommands.length });
+    }
+    return out;
+  }
+}
