@@ -1,0 +1,71 @@
+/**
+ * The Nexus HTTP API as a Fastify instance: JSON errors with stable codes (errors.ts), default-deny
+ * JWT auth with per-route scopes and tenant scoping (auth.ts), and one plugin per area under
+ * routes/. Other areas add their plugins through `deps.plugins` (or a line in `areaPlugins`), and
+ * reach the runtime's ports through `app.nexus`.
+ */
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import type { EventStore } from '../ports/EventStore';
+import type { RuntimeAdapters } from '../createRuntime';
+import type { AggregateRegistry } from '../core/aggregate';
+import type { CommandHandler } from '../core/commandHandler';
+import type { EventPipeline } from '../core/pipeline';
+import type { Snapshotter } from '../core/snapshots';
+import { createVerifier, installAuth, type AuthConfig, type TokenVerifier } from './auth';
+import { installErrorHandler } from './errors';
+import { commandRoutes } from './routes/commands';
+import { healthRoutes, type ReadinessCheck } from './routes/health';
+import { streamRoutes } from './routes/streams';
+
+/** Default max request body: an append is at most 1 MiB of events (runtime/ports/limits.ts). */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+export interface ServerDeps {
+  readonly eventStore: EventStore;
+  readonly aggregates: AggregateRegistry;
+  readonly commands: CommandHandler;
+  readonly pipeline?: EventPipeline;
+  readonly snapshotter?: Snapshotter;
+  /** The full runtime when there is one (other areas' routes use its bus, search, notifier, ...). */
+  readonly runtime?: RuntimeAdapters;
+  /** JWT verification config, or a ready verifier (tests). */
+  readonly auth: AuthConfig | { readonly verify: TokenVerifier };
+  /** Extra readiness checks; the event store is always checked. */
+  readonly readiness?: readonly ReadinessCheck[];
+  /** Route plugins of other areas, registered after the built-in ones. */
+  readonly plugins?: ReadonlyArray<FastifyPluginAsync>;
+  readonly bodyLimit?: number;
+  /** Fastify logger option; default off (tests), main.ts turns it on. */
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** What the server was built from: route plugins of every area read their ports here. */
+    nexus: ServerDeps;
+  }
+}
+
+export function buildServer(deps: ServerDeps): FastifyInstance {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // Request validation errors go through our error handler with the field named.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  });
+  app.decorate('nexus', deps);
+  installErrorHandler(app);
+  installAuth(app, 'verify' in deps.auth ? deps.auth.verify : createVerifier(deps.auth));
+
+  const eventStoreCheck: ReadinessCheck = {
+    name: 'eventStore',
+    check: async () => {
+      await deps.eventStore.streamInfo('nexus:readiness-probe');
+    },
+  };
+  void app.register(healthRoutes, { checks: [eventStoreCheck, ...(deps.readiness ?? [])] });
+  void app.register(commandRoutes, { commands: deps.commands, aggregates: deps.aggregates });
+  void app.register(streamRoutes, { eventStore: deps.eventStore, pipeline: deps.pipeline });
+  for (const plugin of deps.plugins ?? []) void app.register(plugin);
+  return app;
+}
