@@ -7,46 +7,14 @@
  */
 import type { DomainEvent } from '../../runtime/core/aggregate';
 
-export interface OrderLine {
-  readonly sku: string;
-  readonly name: string;
-  /** > 0 */
-  readonly quantity: number;
-  /** Unit price in minor units of the order's currency, >= 0. */
-  readonly unitPriceCents: number;
-}
-
-export interface OrderPlacedData {
-  readonly orderId: string;
-  readonly customerId: string;
-  /** ISO-4217 code, e.g. "EUR". */
-  readonly currency: string;
-  readonly items: readonly OrderLine[];
-  /** Where the order was placed (web, mobile, api, ...); null when unknown. Schema v2. */
-  readonly channel: string | null;
-}
-export interface ItemAddedData extends OrderLine {
-  readonly orderId: string;
-}
-export interface ItemRemovedData {
-  readonly orderId: string;
-  readonly sku: string;
-}
-export interface PaymentConfirmedData {
-  readonly orderId: string;
-  readonly paymentId: string;
-  readonly amountCents: number;
-}
-export interface OrderShippedData {
-  readonly orderId: string;
-  readonly carrier: string;
-  /** Schema v2 name (v1 called it trackingNumber; the upcaster carries old events over). */
-  readonly trackingCode: string;
-}
-export interface OrderCancelledData {
-  readonly orderId: string;
-  readonly reason: string;
-}
+// Payload types are generated from schemas/orders/ (latest version of each event type): npm run gen:types.
+import { LATEST_SCHEMA_VERSIONS } from './generated/events';
+import type {
+  ItemAddedData, ItemRemovedData, OrderCancelledData, OrderPlacedData, OrderShippedData, PaymentConfirmedData,
+} from './generated/events';
+export type {
+  OrderLine, ItemAddedData, ItemRemovedData, OrderCancelledData, OrderPlacedData, OrderShippedData, PaymentConfirmedData,
+} from './generated/events';
 
 export type OrderPlaced = DomainEvent<'OrderPlaced', OrderPlacedData>;
 export type ItemAdded = DomainEvent<'ItemAdded', ItemAddedData>;
@@ -62,4 +30,4 @@ export const ORDER_EVENT_TYPES = [
 ] as const satisfies readonly OrderEvent['type'][];
 
 /** Schema version the decider writes per event type: the latest in schemas/orders/. */
-export const ORDER_SCHEMA_VERSIONS = { OrderPlaced: 2, OrderShipped: 2 } as const satisfies Partial<Record<OrderEvent['type'], number>>;
+export const ORDER_SCHEMA_VERSIONS = LATEST_SCHEMA_VERSIONS satisfies Record<OrderEvent['type'], number>;

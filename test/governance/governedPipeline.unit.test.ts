@@ -102,3 +102,17 @@ describe('governed pipeline on the command path', () => {
     await now.registry.close();
   });
 });
+
+describe('governed pipeline: defaults are written out at append', () => {
+  it('stores a defaulted field the writer left out, so the latest shape read back is complete', async () => {
+    const { pipeline, registry } = await governed();
+    const { handler, eventStore } = coreFixture({ deciders: [probeDecider], handler: { pipeline } });
+    const data = { orderId: 'o-1', customerId: 'c-1', currency: 'EUR', items: [] };
+    // The probe writes schema version 1 (no schemaVersions declared): stamp v2 through the pipeline directly.
+    const [stored] = await pipeline.beforeAppend([{ eventId: 'e-1', type: 'OrderPlaced', schemaVersion: 2, data }], { streamId: 'acme:Probe-1' });
+    assert.deepEqual(stored?.data, { ...data, channel: null });
+    await handler.handle(emit('3', 'OrderPlaced', data));
+    assert.deepEqual((await eventStore.readStream('acme:Probe-3'))[0]?.data, data, 'v1 has no defaulted fields: stored as sent');
+    await registry.close();
+  });
+});

@@ -8,11 +8,18 @@ import type { AppendContext, EventPipeline } from '../pipeline';
 import type { NewEvent, StoredEvent } from '../../ports/events';
 import type { SchemaRegistry } from '../../ports/SchemaRegistry';
 import { SchemaValidationError, isSchemaNotFoundError } from '../../ports/SchemaRegistry';
+import type { Type } from 'avsc';
+import { jsonType } from './avro';
 import type { UpcasterChain } from './upcasters';
 
 export interface GovernedPipelineOptions {
   readonly registry: SchemaRegistry;
   readonly upcasters: UpcasterChain;
+  /**
+   * Store events with every defaulted field written out (Avro round trip through the event's
+   * schema version), so that the latest shape read back is always complete; default true.
+   */
+  readonly fillDefaults?: boolean;
 }
 
 /** Validates one event; throws SchemaValidationError. */
@@ -36,11 +43,25 @@ export async function assertEventMatchesSchema(registry: SchemaRegistry, event: 
 }
 
 export class GovernedPipeline implements EventPipeline {
+  /** Parsed schema per type@version; registered versions are immutable, so this never goes stale. */
+  private readonly types = new Map<string, Type>();
+
   constructor(private readonly options: GovernedPipelineOptions) {}
 
   async beforeAppend(events: readonly NewEvent[], _ctx: AppendContext): Promise<readonly NewEvent[]> {
     for (const event of events) await assertEventMatchesSchema(this.options.registry, event);
-    return events;
+    if (this.options.fillDefaults === false) return events;
+    return Promise.all(events.map(async (event) => ({ ...event, data: await this.withDefaults(event) })));
+  }
+
+  private async withDefaults(event: NewEvent): Promise<NewEvent['data']> {
+    const key = `${event.type}@${event.schemaVersion}`;
+    let type = this.types.get(key);
+    if (!type) {
+      type = jsonType((await this.options.registry.get(event.type, event.schemaVersion)).schema);
+      this.types.set(key, type);
+    }
+    return JSON.parse(JSON.stringify(type.fromBuffer(type.toBuffer(event.data)))) as NewEvent['data'];
   }
 
   afterRead(events: readonly StoredEvent[]): StoredEvent[] {
