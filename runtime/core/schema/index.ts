@@ -14,3 +14,4 @@ export * from './upcasters';
 export * from './governedPipeline';
 export * from './cloudEvents';
 export * from './schemaCheck';
+export * from './governance';
