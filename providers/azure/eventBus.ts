@@ -53,7 +53,7 @@ export function azureEventBus(state: AzureState, name: string, args: EventBusArg
       },
     } : {}),
     tags: ctx.tags,
-  }, { parent, protect: ctx.protect });
+  }, { parent, protect: ctx.protect, dependsOn: f.keyVault ? [f.keyVault.access] : [] });
   f.privateEndpoint(`${name}-ehns`, ns.id, 'namespace', 'privatelink.servicebus.windows.net', parent);
   f.lock(`${name}-ehns`, ns.id, parent);
   const nsName = ns.id.apply(() => namespaceName);

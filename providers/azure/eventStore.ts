@@ -46,7 +46,7 @@ export function azureEventStore(state: AzureState, name: string, args: EventStor
     identity: { type: 'UserAssigned', userAssignedIdentities: [f.identity.id] },
     ...(cmk ? { keyVaultKeyUri: cmk.keyUri, defaultIdentity: pulumi.interpolate`UserAssignedIdentity=${f.identity.id}` } : {}),
     tags: ctx.tags,
-  }, { parent, protect: ctx.protect });
+  }, { parent, protect: ctx.protect, dependsOn: f.keyVault ? [f.keyVault.access] : [] });
   f.privateEndpoint(`${name}-cosmos`, account.id, 'Sql', 'privatelink.documents.azure.com', parent);
   f.lock(`${name}-cosmos`, account.id, parent);
 

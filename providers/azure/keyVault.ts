@@ -13,6 +13,8 @@ import { ROLE_IDS, roleDefinitionId } from './roles';
 export interface KeyVault {
   readonly vault: keyvault.Vault;
   readonly vaultUri: pulumi.Output<string>;
+  /** The runtime identity's crypto grant: services using a key must be created after it. */
+  readonly access: pulumi.Resource;
   /** Creates a key; returns its versionless URI (services follow rotation automatically). */
   key(name: string, parent: pulumi.Resource): { key: keyvault.Key; keyName: pulumi.Output<string>; keyUri: pulumi.Output<string> };
 }
@@ -38,9 +40,9 @@ export function createKeyVault(platform: string, f: Pick<Foundation, 'ctx' | 're
       // Trusted services (Cosmos DB, Event Hubs, Storage, AI Search) unwrap their CMK through the firewall.
       networkAcls: { defaultAction: 'Deny', bypass: 'AzureServices' },
     },
-  }, { parent, protect: true });
+  }, { parent, protect: f.ctx.protect });
   f.privateEndpoint(`${platform}-kv`, vault.id, 'vault', 'privatelink.vaultcore.azure.net', parent);
-  new authorization.RoleAssignment(`${platform}-kv-crypto-user`, {
+  const access = new authorization.RoleAssignment(`${platform}-kv-crypto-user`, {
     principalId: f.identity.principalId,
     principalType: 'ServicePrincipal',
     roleDefinitionId: f.subscriptionId.apply((s) => roleDefinitionId(s, ROLE_IDS.keyVaultCryptoServiceEncryptionUser)),
@@ -50,6 +52,7 @@ export function createKeyVault(platform: string, f: Pick<Foundation, 'ctx' | 're
   return {
     vault,
     vaultUri,
+    access,
     key(name, owner) {
       const key = new keyvault.Key(`${name}-cmk`, {
         resourceGroupName: f.resourceGroupName,
@@ -67,7 +70,7 @@ export function createKeyVault(platform: string, f: Pick<Foundation, 'ctx' | 're
             ],
           },
         },
-      }, { parent: owner, protect: true });
+      }, { parent: owner, protect: f.ctx.protect });
       const keyName = key.id.apply(() => `${name}-cmk`);
       return { key, keyName, keyUri: pulumi.interpolate`${vaultUri}keys/${keyName}` };
     },

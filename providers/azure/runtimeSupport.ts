@@ -44,7 +44,7 @@ export function functionsStorage(name: string, f: Foundation, parent: pulumi.Res
       } : {}),
     },
     tags: ctx.tags,
-  }, { parent });
+  }, { parent, dependsOn: f.keyVault ? [f.keyVault.access] : [] });
   f.privateEndpoint(`${name}-storage-blob`, account.id, 'blob', 'privatelink.blob.core.windows.net', parent);
   const container = new storage.BlobContainer(`${name}-deployments`, {
     resourceGroupName: f.resourceGroupName, accountName: account.id.apply(() => accountName), containerName: 'deployments', publicAccess: 'None',

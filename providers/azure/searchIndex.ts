@@ -35,7 +35,7 @@ export function azureSearchIndex(state: AzureState, name: string, args: SearchIn
     identity: { type: 'UserAssigned', userAssignedIdentities: [f.identity.id] },
     ...(ctx.cmek ? { encryptionWithCmk: { enforcement: 'Enabled' } } : {}),
     tags: ctx.tags,
-  }, { parent, protect: ctx.protect });
+  }, { parent, protect: ctx.protect, dependsOn: f.keyVault ? [f.keyVault.access] : [] });
   f.privateEndpoint(`${name}-search`, service.id, 'searchService', 'privatelink.search.windows.net', parent);
   f.lock(`${name}-search`, service.id, parent);
   const endpoint = `https://${serviceName}.search.windows.net`;

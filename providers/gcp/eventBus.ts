@@ -32,7 +32,8 @@ export function gcpEventBus(name: string, args: EventBusArgs, parent: pulumi.Com
   const maxAttempts = pulumi.output(args.maxDeliveryAttempts ?? DEFAULTS.maxDeliveryAttempts);
 
   const agent = new projects.ServiceIdentity(`${name}-pubsub-agent`, { project: ctx.project, service: 'pubsub.googleapis.com' }, { parent });
-  const kmsKeyName = ctx.cmek ? componentKeys(name, ctx, parent).key('pubsub', agent.member).key.id : undefined;
+  const cmk = ctx.cmek ? componentKeys(name, ctx, parent).key('pubsub', agent.member) : undefined;
+  const kmsKeyName = cmk?.key.id;
 
   const topic = (suffix: string, retention: pulumi.Input<string>, role: string): pubsub.Topic =>
     new pubsub.Topic(
@@ -46,7 +47,7 @@ export function gcpEventBus(name: string, args: EventBusArgs, parent: pulumi.Com
         deletionPolicy: deletionPolicy(ctx),
         ...(kmsKeyName ? { kmsKeyName } : {}),
       },
-      storeOptions(ctx, parent),
+      storeOptions(ctx, parent, { dependsOn: cmk ? [cmk.grant] : [] }),
     );
 
   const busRetention = retentionHours.apply((h) => seconds(Math.min(h * 3600, MAX_TOPIC_RETENTION_S)));

@@ -1,8 +1,8 @@
 /**
  * GCP EventStore: a dedicated Firestore database for events, snapshots, checkpoints and
- * idempotency records, with the composite indexes the Firestore adapter queries
- * (a stream forward/backward by version, a stream as of a time, snapshots by version) and a TTL
- * policy on idempotency records. The global log is ordered by the single-field `position`
+ * idempotency records, with the composite indexes the Firestore adapters query (a stream
+ * forward/backward by version, the latest snapshot by version) and a TTL policy on idempotency
+ * records (`expiresAt`). The global log (readAll) is ordered by the single-field `position`
  * index Firestore maintains automatically.
  */
 import * as pulumi from '@pulumi/pulumi';
@@ -18,11 +18,12 @@ export const COLLECTION_PREFIX = 'nexus_';
 
 /** Composite indexes: collection suffix → ordered fields. Exported so tests and docs share them. */
 export const EVENT_STORE_INDEXES: ReadonlyArray<{ readonly id: string; readonly collection: string; readonly fields: ReadonlyArray<readonly [string, 'ASCENDING' | 'DESCENDING']> }> = [
+  // FirestoreEventStore: streamId == x, version range, ordered by version (forward and backward reads).
   { id: 'events-stream-fwd', collection: 'events', fields: [['streamId', 'ASCENDING'], ['version', 'ASCENDING']] },
   { id: 'events-stream-bwd', collection: 'events', fields: [['streamId', 'ASCENDING'], ['version', 'DESCENDING']] },
-  { id: 'events-stream-time', collection: 'events', fields: [['streamId', 'ASCENDING'], ['recordedAt', 'ASCENDING']] },
-  { id: 'events-type-log', collection: 'events', fields: [['type', 'ASCENDING'], ['position', 'ASCENDING']] },
+  // FirestoreSnapshotStore: latest snapshot at or below a version, optionally of one state version.
   { id: 'snapshots-stream', collection: 'snapshots', fields: [['streamId', 'ASCENDING'], ['version', 'DESCENDING']] },
+  { id: 'snapshots-stream-state', collection: 'snapshots', fields: [['streamId', 'ASCENDING'], ['stateVersion', 'ASCENDING'], ['version', 'DESCENDING']] },
 ];
 
 export function gcpEventStore(name: string, args: EventStoreArgs, parent: pulumi.ComponentResource): EventStoreOutputs {

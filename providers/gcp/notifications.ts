@@ -34,7 +34,8 @@ export function cloudRunUrl(service: string, projectNumber: string, region: stri
 export function gcpNotifications(name: string, args: NotificationsArgs, parent: pulumi.ComponentResource): NotificationsOutputs {
   const ctx = gcpContext(args.placement, parent);
   const agent = ctx.cmek ? new projects.ServiceIdentity(`${name}-pubsub-agent`, { project: ctx.project, service: 'pubsub.googleapis.com' }, { parent }) : undefined;
-  const kmsKeyName = agent ? componentKeys(name, ctx, parent).key('pubsub', agent.member).key.id : undefined;
+  const cmk = agent ? componentKeys(name, ctx, parent).key('pubsub', agent.member) : undefined;
+  const kmsKeyName = cmk?.key.id;
   const topic = new pubsub.Topic(
     `${name}-fanout`,
     {
@@ -45,7 +46,7 @@ export function gcpNotifications(name: string, args: NotificationsArgs, parent: 
       labels: { ...ctx.labels, 'nexus-role': 'notifications' },
       ...(kmsKeyName ? { kmsKeyName } : {}),
     },
-    { parent },
+    { parent, dependsOn: cmk ? [cmk.grant] : [] },
   );
   // A custom role instead of pubsub.editor: only what a per-instance subscription needs.
   const fanoutRole = new projects.IAMCustomRole(

@@ -32,6 +32,7 @@ export function gcpRuntime(name: string, args: RuntimeArgs, parent: pulumi.Compo
     coreTopicId: ref(args.bus.refs, 'coreTopicId'),
     noncriticalTopicId: ref(args.bus.refs, 'noncriticalTopicId'),
     notificationTopicId: ref(args.notifications.refs, 'topicId'),
+    deadLetterTopicId: ref(args.bus.refs, 'deadLetterTopicId'),
     deadLetterSubscriptionId: ref(args.bus.refs, 'deadLetterSubscriptionId'),
     fanoutRoleId: ref(args.notifications.refs, 'fanoutRoleId'),
   }, parent);

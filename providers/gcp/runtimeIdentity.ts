@@ -45,6 +45,7 @@ export interface RuntimeGrants {
   readonly coreTopicId: pulumi.Input<string>;
   readonly noncriticalTopicId: pulumi.Input<string>;
   readonly notificationTopicId: pulumi.Input<string>;
+  readonly deadLetterTopicId: pulumi.Input<string>;
   readonly deadLetterSubscriptionId: pulumi.Input<string>;
   readonly fanoutRoleId: pulumi.Input<string>;
 }
@@ -76,8 +77,9 @@ export function grantRuntime(name: string, ctx: GcpContext, api: RuntimeIdentity
       out.push(new projects.IAMMember(`${name}-${duty}-${role.split('/')[1]}`, { project: ctx.project, role, member: who.member }, { parent }));
     }
     out.push(new projects.IAMMember(`${name}-${duty}-schemas`, { project: ctx.project, role: schemaReaderId, member: who.member }, { parent }));
-    // Relay (worker) publishes; the API republishes on redrive. Both publish notifications.
-    for (const [topic, id] of [['core', g.coreTopicId], ['noncritical', g.noncriticalTopicId], ['notifications', g.notificationTopicId]] as const) {
+    // Relay (worker) publishes; the API republishes on redrive. Both publish notifications, and
+    // consumers dead-letter by publishing to the dead-letter topic themselves (with the error).
+    for (const [topic, id] of [['core', g.coreTopicId], ['noncritical', g.noncriticalTopicId], ['notifications', g.notificationTopicId], ['deadletter', g.deadLetterTopicId]] as const) {
       out.push(new pubsub.TopicIAMMember(`${name}-${duty}-publish-${topic}`, { project: ctx.project, topic: id, role: 'roles/pubsub.publisher', member: who.member }, { parent }));
     }
   }

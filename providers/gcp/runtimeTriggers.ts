@@ -17,6 +17,15 @@ import type { RuntimeIdentity } from './runtimeIdentity';
 /** Push requests must be answered within the ack deadline; projections batch within it. */
 export const PUSH_ACK_DEADLINE_S = 60;
 export const RETRY_POLICY = { minimumBackoff: '10s', maximumBackoff: '600s' } as const;
+/**
+ * The runtime dead-letters a message itself after maxAttempts (publishing it with the error to the
+ * dead-letter topic, ADR 0062); Pub/Sub's own policy is the backstop one attempt later, for a
+ * consumer that crashes before it can. Pub/Sub accepts 5..100.
+ */
+export function backstopAttempts(maxAttempts: number): number {
+  return Math.min(100, Math.max(5, maxAttempts + 1));
+}
+
 /** Pub/Sub keeps unacked messages at most 7 days on a subscription. */
 export const SUBSCRIPTION_RETENTION = '604800s';
 
@@ -50,7 +59,7 @@ export function pushSubscriptions(name: string, ctx: GcpContext, a: PushArgs, pa
         messageRetentionDuration: SUBSCRIPTION_RETENTION,
         expirationPolicy: { ttl: '' },
         retryPolicy: { ...RETRY_POLICY },
-        deadLetterPolicy: { deadLetterTopic: a.deadLetterTopicId, maxDeliveryAttempts: a.maxDeliveryAttempts },
+        deadLetterPolicy: { deadLetterTopic: a.deadLetterTopicId, maxDeliveryAttempts: pulumi.output(a.maxDeliveryAttempts).apply(backstopAttempts) },
         pushConfig: {
           pushEndpoint: pulumi.interpolate`${a.workerUrl}/pubsub/${group}/${path}`,
           oidcToken: { serviceAccountEmail: a.invoker.email, audience: a.workerUrl },

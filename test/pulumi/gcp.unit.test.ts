@@ -88,7 +88,7 @@ describe('GCP provider under mocks: gcp-prod stack', function () {
     const dlqTopic = run.one(T.topic, 'bus-deadletter');
     for (const s of consumers) {
       assert.equal(s.inputs.deadLetterPolicy?.deadLetterTopic, `projects/nexus-prod-123456/topics/${dlqTopic.inputs.name}`, s.name);
-      assert.equal(s.inputs.deadLetterPolicy?.maxDeliveryAttempts, 5, s.name);
+      assert.equal(s.inputs.deadLetterPolicy?.maxDeliveryAttempts, 6, `${s.name}: Pub/Sub backstop one attempt after the runtime's own dead-lettering`);
       assert.ok(s.inputs.retryPolicy?.minimumBackoff && s.inputs.retryPolicy?.maximumBackoff, s.name);
       assert.equal(s.inputs.enableMessageOrdering, s.name.endsWith('-core'), s.name);
       assert.match(String(s.inputs.pushConfig?.pushEndpoint), /^https:\/\/.*\/pubsub\/(projections|sagas)\/(core|noncritical)$/);
@@ -109,6 +109,10 @@ describe('GCP provider under mocks: gcp-prod stack', function () {
     for (const b of bindings) assert.ok(!['roles/owner', 'roles/editor', 'roles/viewer'].includes(b.inputs.role), `${b.name}: ${b.inputs.role}`);
     const ds = run.ofType(T.projectIam).filter((b) => b.inputs.role === 'roles/datastore.user');
     assert.equal(ds.length, 4, 'api and worker × two databases');
+    const dlq = run.one(T.topic, 'bus-deadletter');
+    const worker = run.one('gcp:serviceaccount/account:Account', 'runtime-worker-sa');
+    assert.ok(run.ofType(T.topicIam).some((b) => b.inputs.topic === dlq.id && b.inputs.role === 'roles/pubsub.publisher' && String(b.inputs.member).includes(String(worker.inputs.accountId))),
+      'consumers dead-letter by publishing to the dead-letter topic');
     for (const b of ds) assert.match(String(b.inputs.condition?.expression), new RegExp(`^resource\\.name == "projects/nexus-prod-123456/databases/${P}-(store|search)"$`));
   });
 

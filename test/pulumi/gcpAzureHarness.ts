@@ -18,6 +18,8 @@ export type Inputs = Record<string, any>;
 export interface Recorded {
   readonly type: string;
   readonly name: string;
+  /** The id the mock gave the resource (what other resources receive as `<resource>.id`). */
+  readonly id: string;
   readonly inputs: Inputs;
 }
 
@@ -56,8 +58,9 @@ export async function runProgram(stack: string, mocks: CloudMocks, overrides: Re
   const project = 'nexus';
   await pulumi.runtime.setMocks({
     newResource: (args) => {
-      resources.push({ type: args.type, name: args.name, inputs: args.inputs });
-      return { id: mocks.id(args.type, args.name, args.inputs), state: { ...args.inputs, ...mocks.state(args.type, args.name, args.inputs) } };
+      const id = mocks.id(args.type, args.name, args.inputs);
+      resources.push({ type: args.type, name: args.name, id, inputs: args.inputs });
+      return { id, state: { ...args.inputs, ...mocks.state(args.type, args.name, args.inputs) } };
     },
     call: (args) => mocks.call(args.token, args.inputs),
   }, project, stack, false);
