@@ -45,5 +45,18 @@ export const factories: AdapterFactories = {
       return new FirestoreIdempotencyStore({ ...(await storeOptions(config)), clock: ctx.clock });
     },
   },
+  bus: {
+    pubsub: async (config) => {
+      const { PubSub } = require('@google-cloud/pubsub') as typeof import('@google-cloud/pubsub');
+      const { PubSubEventBus } = require('./PubSubEventBus') as typeof import('./PubSubEventBus');
+      return new PubSubEventBus({
+        pubsub: new PubSub({ projectId: config.projectId }),
+        coreTopic: config.coreTopic,
+        noncriticalTopic: config.noncriticalTopic,
+        deadLetterTopic: config.deadLetterTopic,
+        subscriptions: config.subscriptions,
+      });
+    },
+  },
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
