@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { isConcurrencyError, isUnavailableError } from '../../runtime/ports';
+import { ManualClock, isConcurrencyError, isUnavailableError } from '../../runtime/ports';
 import { SqliteCheckpointStore } from '../../runtime/adapters/local/SqliteCheckpointStore';
 import { SqliteEventStore } from '../../runtime/adapters/local/SqliteEventStore';
 import { SqliteIdempotencyStore } from '../../runtime/adapters/local/SqliteIdempotencyStore';
@@ -105,6 +105,27 @@ describe('SQLite stores: file behaviour', () => {
     }
     assert.equal((await store.streamInfo('t1:Order-1')).version, 1);
     assert.equal((await store.append('t1:Order-1', [ev()], 1)).nextVersion, 2, 'appendable once the lock is gone');
+    await store.close();
+  });
+});
+
+describe('SQLite stores: upkeep', () => {
+  let file: ReturnType<typeof tempFile>;
+  beforeEach(() => (file = tempFile()));
+  afterEach(() => file.remove());
+
+  it('purges expired idempotency records in bulk instead of keeping them forever', async () => {
+    const clock = new ManualClock();
+    const store = new SqliteIdempotencyStore({ path: file.path, clock });
+    for (let i = 0; i < 200; i++) await store.putIfAbsent(`old-${i}`, i, 60);
+    clock.advance(61_000);
+    for (let i = 0; i < 100; i++) await store.putIfAbsent(`new-${i}`, i, 60);
+    const probe = new Database(file.path, { readonly: true });
+    const left = probe.prepare('SELECT count(*) AS n FROM idempotency').get() as { n: number };
+    probe.close();
+    assert.equal(left.n, 100, 'the 200 expired records were purged once 256 records had been stored');
+    assert.equal((await store.get('new-5'))?.value, 5);
+    assert.equal(await store.get('old-5'), undefined);
     await store.close();
   });
 });

@@ -1,6 +1,7 @@
 /**
  * IdempotencyStore on the local SQLite file: first writer wins per key until expiry (by the
- * injected clock). The check and the write share one BEGIN IMMEDIATE transaction.
+ * injected clock). The check and the write share one BEGIN IMMEDIATE transaction. Expired
+ * records are purged in bulk every PURGE_EVERY stores, so the table does not grow forever.
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { systemClock, type Clock, type IdempotencyRecord, type IdempotencyStore } from '../../ports';
@@ -16,6 +17,8 @@ interface Row {
   expires_at: string;
 }
 
+const PURGE_EVERY = 256;
+
 const toRecord = (r: Row): IdempotencyRecord => ({ key: r.key, value: JSON.parse(r.value) as unknown, storedAt: r.stored_at, expiresAt: r.expires_at });
 
 export class SqliteIdempotencyStore implements IdempotencyStore {
@@ -25,6 +28,8 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   private readonly clock: Clock;
   private readonly live: Statement<[string, number], Row>;
   private readonly put: Statement<[string, string, string, string, number]>;
+  private readonly purge: Statement<[number]>;
+  private storesSincePurge = 0;
   private readonly putTx: (key: string, json: string, ttlSeconds: number) => { stored: boolean; record: IdempotencyRecord };
 
   constructor(options: SqliteOptions & { readonly clock?: Clock }) {
@@ -43,8 +48,13 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
       const expiresMs = now + ttlSeconds * 1000;
       const row: Row = { key, value: json, stored_at: new Date(now).toISOString(), expires_at: new Date(expiresMs).toISOString() };
       this.put.run(key, json, row.stored_at, row.expires_at, expiresMs);
+      if (++this.storesSincePurge >= PURGE_EVERY) {
+        this.storesSincePurge = 0;
+        this.purge.run(now);
+      }
       return { stored: true, record: toRecord(row) };
     });
+    this.purge = this.db.prepare('DELETE FROM idempotency WHERE expires_ms <= ?');
     this.putTx = (key, json, ttlSeconds) => tx.immediate(key, json, ttlSeconds);
   }
 

@@ -43,6 +43,8 @@ const MIGRATIONS: readonly string[] = [
      expires_at TEXT    NOT NULL,
      expires_ms INTEGER NOT NULL
    ) WITHOUT ROWID;`,
+  // 2: expired idempotency records are purged in bulk by expiry time.
+  'CREATE INDEX idempotency_expires ON idempotency (expires_ms);',
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
