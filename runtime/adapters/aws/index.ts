@@ -4,14 +4,46 @@
  * OpenSearch never loads the OpenSearch client.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
-import type { AdapterFactories } from '../types';
+import type { AdapterContext, AdapterFactories } from '../types';
+import type { EventBusManifest } from '../../manifest';
+import { InvalidArgumentError, type EventBus } from '../../ports';
 import { clientConfig, sharedClient } from './awsClients';
 
 type DynamoSection = { readonly region: string; readonly endpoint?: string };
 
-function dynamo(section: DynamoSection, ctx: Parameters<typeof clientConfig>[1]) {
+function dynamo(section: DynamoSection, ctx: AdapterContext) {
   const { DynamoDBClient } = require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb');
   return sharedClient('dynamodb', clientConfig(section, ctx), (c) => new DynamoDBClient(c));
+}
+
+type BusSection = Extract<EventBusManifest, { kind: 'kinesis+sns' }>;
+
+/** The kinesis+sns bus: Kinesis core path, SNS→SQS non-critical path, one DLQ view over both. */
+function kinesisSnsBus(config: BusSection, ctx: AdapterContext): EventBus {
+  const { KinesisClient } = require('@aws-sdk/client-kinesis') as typeof import('@aws-sdk/client-kinesis');
+  const { SQSClient } = require('@aws-sdk/client-sqs') as typeof import('@aws-sdk/client-sqs');
+  const { SNSClient } = require('@aws-sdk/client-sns') as typeof import('@aws-sdk/client-sns');
+  const { NodeHttpHandler } = require('@smithy/node-http-handler') as typeof import('@smithy/node-http-handler');
+  const { KinesisEventBus } = require('./KinesisEventBus') as typeof import('./KinesisEventBus');
+  const { SnsSqsEventBus } = require('./SnsSqsEventBus') as typeof import('./SnsSqsEventBus');
+  const { KinesisSnsEventBus } = require('./KinesisSnsEventBus') as typeof import('./KinesisSnsEventBus');
+  const { SnsTopicPublisher } = require('./snsPublisher') as typeof import('./snsPublisher');
+  const { DynamoDbCheckpointStore } = require('./DynamoDbCheckpointStore') as typeof import('./DynamoDbCheckpointStore');
+  if (!config.checkpointsTable) {
+    throw new InvalidArgumentError('manifest.bus.checkpointsTable', 'the kinesis+sns bus needs a DynamoDB table for consumer-group checkpoints');
+  }
+  const cfg = clientConfig(config, ctx);
+  // HTTP/1.1 with timeouts: a hung GetRecords must not stall a shard consumer forever.
+  const kinesis = sharedClient('kinesis', cfg, (c) => new KinesisClient({ ...c, requestHandler: new NodeHttpHandler({ requestTimeout: 30_000 }) }));
+  const sqs = sharedClient('sqs', cfg, (c) => new SQSClient(c));
+  const sns = sharedClient('sns', cfg, (c) => new SNSClient(c));
+  const checkpoints = new DynamoDbCheckpointStore({ client: dynamo(config, ctx), table: config.checkpointsTable });
+  const dlqs = () => Object.values(config.queues).map((q) => q.dlqUrl);
+  const core = new KinesisEventBus({ kinesis, sqs, stream: config.stream, coreDlqUrl: config.coreDlqUrl, checkpoints, clock: ctx.clock, startSkewMs: 2000 });
+  const noncritical = new SnsSqsEventBus({
+    sqs, publisher: new SnsTopicPublisher(sns, config.topicArn), clock: ctx.clock, knownDlqs: dlqs, queues: async (group) => config.queues[group],
+  });
+  return new KinesisSnsEventBus({ core, noncritical, sqs, coreDlqUrl: config.coreDlqUrl, knownDlqs: dlqs });
 }
 
 export const factories: AdapterFactories = {
@@ -38,5 +70,8 @@ export const factories: AdapterFactories = {
       const { DynamoDbIdempotencyStore } = require('./DynamoDbIdempotencyStore') as typeof import('./DynamoDbIdempotencyStore');
       return new DynamoDbIdempotencyStore({ client: dynamo(config, ctx), table: config.checkpointsTable, clock: ctx.clock });
     },
+  },
+  bus: {
+    'kinesis+sns': async (config, ctx) => kinesisSnsBus(config, ctx),
   },
 };
