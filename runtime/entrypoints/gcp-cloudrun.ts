@@ -1,0 +1,52 @@
+/**
+ * Cloud Run entry point: one HTTP server on $PORT. `/_nexus/relay` (Eventarc Firestore trigger),
+ * `/_nexus/snapshots` (Cloud Scheduler) and `/_nexus/consume` (Pub/Sub push) call the shared
+ * NexusApp; every other path is the API. The internal paths must be reachable only by the
+ * trigger identities (Cloud Run invoker IAM), which the GCP provider grants.
+ */
+import * as http from 'node:http';
+import type { CloudEventEnvelope } from '../ports';
+import { NexusApp, authFrom, manifestJsonFrom } from './app';
+
+const env = process.env;
+const auth = authFrom(env);
+export const app = new NexusApp({ manifestJson: manifestJsonFrom(env), secrets: { NEXUS_JWT_SECRET: env.NEXUS_JWT_SECRET }, ...(auth ? { auth } : {}) });
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks).toString('utf8'))).on('error', reject);
+  });
+}
+
+/** A Pub/Sub push body → the CloudEvent envelope it carries (bare, or inside a Nexus wire message). */
+export function envelopeFromPush(body: string): CloudEventEnvelope {
+  const push = JSON.parse(body) as { message?: { data?: string } };
+  const data = JSON.parse(Buffer.from(push.message?.data ?? '', 'base64').toString('utf8')) as { envelope?: CloudEventEnvelope } & CloudEventEnvelope;
+  return data.envelope ?? data;
+}
+
+export async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const body = await readBody(req);
+  const json = (status: number, value: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+  };
+  try {
+    if (req.method === 'POST' && req.url === '/_nexus/relay') return json(200, { published: await app.relay() });
+    if (req.method === 'POST' && req.url === '/_nexus/snapshots') return json(200, { snapshotted: await app.snapshots() });
+    if (req.method === 'POST' && req.url === '/_nexus/consume') return json(200, { projected: await app.project([envelopeFromPush(body)]) });
+    const out = await app.http({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers as Record<string, string>, ...(body ? { body } : {}) });
+    res.writeHead(out.statusCode, out.headers).end(out.body);
+  } catch (err) {
+    // Non-2xx makes Pub/Sub/Eventarc redeliver (and eventually dead-letter).
+    json(500, { error: (err as Error).message });
+  }
+}
+
+export function createServer(): http.Server {
+  return http.createServer((req, res) => void handle(req, res));
+}
+
+if (require.main === module) {
+  createServer().listen(Number(env.PORT ?? 8080), '0.0.0.0');
+}

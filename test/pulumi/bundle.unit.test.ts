@@ -1,0 +1,103 @@
+/**
+ * The shared runtime bundle: scripts/build-bundle.ts builds it (so `npm test` fails on a broken
+ * bundle), and each cloud's thin entry point loads it with the manifest of its cloud — the aws
+ * manifest from the dev stack under mocks, gcp/azure from their stacks when their provider
+ * exists, the local one from localManifest. The local entry then serves a real request and a
+ * relay pass through the bundled code.
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildBundle, ENTRY_POINTS, type BundleResult } from '../../scripts/build-bundle';
+import { availableProviders } from '../../components/providerRegistry';
+import type { NexusManifest } from '../../runtime/manifest';
+import { manifestOf, plan, ROOT, stacksByCloud } from './plans';
+
+interface LoadedEntry {
+  readonly app: { manifest: NexusManifest; relay(): Promise<number>; close(): Promise<void>; http(r: object): Promise<{ statusCode: number; body: string }> };
+  readonly [handler: string]: unknown;
+}
+
+describe('runtime bundle', function () {
+  this.timeout(120000);
+  let bundle: BundleResult;
+  const outDir = path.join(ROOT, 'dist', `bundle-test-${process.pid}`);
+  const saved = { ...process.env };
+
+  before(async () => {
+    bundle = await buildBundle(ROOT, outDir);
+  });
+  after(() => {
+    process.env = saved;
+    fs.rmSync(outDir, { recursive: true, force: true });
+  });
+
+  function load(entry: string, env: Record<string, string>): LoadedEntry {
+    process.env = { ...saved, ...env };
+    // The entry re-runs (a new NexusApp from the new env); the shared bundle stays loaded.
+    delete require.cache[path.join(outDir, `${entry}.js`)];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(path.join(outDir, `${entry}.js`)) as LoadedEntry;
+  }
+
+  it('builds one shared bundle and a thin file per entry point', () => {
+    assert.ok(bundle.files['bundle.js']! > 100_000, 'bundle.js holds the runtime');
+    for (const e of ENTRY_POINTS) {
+      assert.ok(bundle.files[`${e}.js`]! < 20_000, `${e}.js stays thin (${bundle.files[`${e}.js`]} bytes)`);
+      assert.match(fs.readFileSync(path.join(outDir, `${e}.js`), 'utf8'), /require\("\.\/bundle\.js"\)/, `${e}.js uses the shared bundle`);
+    }
+    const pkg = JSON.parse(fs.readFileSync(path.join(outDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    assert.ok(pkg.dependencies['better-sqlite3'], 'externals are listed for the deploy step');
+  });
+
+  const expectedHandlers: Record<string, string[]> = {
+    'aws-lambda': ['api', 'relay', 'consumer', 'snapshots'],
+    'gcp-cloudrun': ['handle', 'createServer', 'envelopeFromPush'],
+    'azure-functions': ['httpTrigger', 'changeFeed', 'eventHub', 'snapshotTimer'],
+  };
+  const entryCloud: Record<string, string> = { 'aws-lambda': 'aws', 'gcp-cloudrun': 'gcp', 'azure-functions': 'azure' };
+
+  for (const [entry, cloud] of Object.entries(entryCloud)) {
+    it(`${entry} loads the bundle with the ${cloud} stack's manifest`, async function () {
+      const stack = stacksByCloud().get(cloud)?.[0];
+      if (!(availableProviders() as string[]).includes(cloud) || !stack) {
+        console.warn(`\n*** SKIPPED: no ${cloud} provider/stack yet: ${entry} not loaded with a ${cloud} manifest ***\n`);
+        this.skip();
+      }
+      const manifest = manifestOf(await plan(stack));
+      const mod = load(entry, { NEXUS_MANIFEST: JSON.stringify(manifest) });
+      assert.equal(mod.app.manifest.cloud, cloud);
+      assert.deepEqual(mod.app.manifest.eventStore, manifest.eventStore);
+      for (const h of expectedHandlers[entry]!) assert.equal(typeof mod[h], 'function', `${entry} exports ${h}`);
+    });
+  }
+
+  it('an entry point refuses a missing or invalid manifest, naming what is wrong', () => {
+    assert.throws(() => load('aws-lambda', {}), /NEXUS_MANIFEST: is not set/);
+    assert.throws(() => load('aws-lambda', { NEXUS_MANIFEST: JSON.stringify({ manifestVersion: 1, cloud: 'aws' }) }), /manifest\.stack: is required/);
+  });
+
+  it('the local entry serves the API and runs the relay through the bundled code', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bundle-'));
+    const manifest: NexusManifest = {
+      manifestVersion: 1, cloud: 'local', stack: 'bundle-test', environment: 'dev',
+      eventStore: { kind: 'memory' }, bus: { kind: 'memory' },
+      registry: { kind: 'local', path: path.join(dir, 'registry.db'), schemasDir: path.join(ROOT, 'schemas') },
+      search: { kind: 'memory' }, notifications: { kind: 'memory' },
+      snapshots: { everyNEvents: 100, maxAgeSeconds: 3600 }, routing: { noncritical: [] },
+    };
+    const mod = load('local', { NEXUS_MANIFEST: JSON.stringify(manifest), NEXUS_JWT_SECRET: 'x'.repeat(48) });
+    try {
+      const health = await mod.app.http({ method: 'GET', url: '/health', headers: {} });
+      assert.equal(health.statusCode, 200, health.body);
+      assert.deepEqual(JSON.parse(health.body), { status: 'ok' });
+      const denied = await mod.app.http({ method: 'GET', url: '/streams/Order-1', headers: {} });
+      assert.equal(denied.statusCode, 401, `unauthenticated read refused: ${denied.body}`);
+      assert.equal(await mod.app.relay(), 0, 'empty store: nothing to relay');
+    } finally {
+      await mod.app.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
