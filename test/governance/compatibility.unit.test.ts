@@ -147,6 +147,10 @@ describe('compatibility: messages and inputs', () => {
     const result = checkCompatibility(order(), [{ version: 1, schema: order({ name: 'note', type: 'string' }) }], 'FORWARD');
     assert.deepEqual(result.messages, ['field `note` was removed but v1 declares it without a default: a reader of v1 cannot read v2 data (FORWARD)']);
   });
+  it('explains a rename via alias under FORWARD: aliases only help new readers', () => {
+    const result = checkCompatibility(order({ name: 'customerRef', type: 'string', aliases: ['customerId'] }), [{ version: 1, schema: order({ name: 'customerId', type: 'string' }) }], 'FORWARD');
+    assert.deepEqual(result.messages, ['field `customerId` was renamed to `customerRef` (an alias only helps new readers) and v1 declares it without a default: a reader of v1 cannot read v2 data (FORWARD)']);
+  });
   it('uses the candidate label when given', () => {
     const result = checkCompatibility(order({ name: 'note', type: 'string' }), [{ version: 4, schema: order() }], 'BACKWARD', { candidateLabel: 'schemas/orders/Order.v5.avsc' });
     assert.match(result.messages[0]!, /a reader of schemas\/orders\/Order\.v5\.avsc cannot read v4 data/);

@@ -5,7 +5,7 @@
  * the real CLI process.
  */
 import { strict as assert } from 'node:assert';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,5 +94,25 @@ describe('nexus schemas check / register', function () {
     const drift = await check({ dir: schemas, registry: db });
     assert.equal(drift.ok, false);
     assert.match(drift.output, /Thing\.v2\.avsc: differs from v2 in registry/);
+  });
+
+  it('nexus registry serve: a standalone Confluent-compatible API seeded from schemas/', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'runtime', 'cli', 'main.ts'), 'registry', 'serve', '--port', '0', '--db', join(dir, 'r.db'), '--dir', SCHEMAS_DIR], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const m = /API at (http:\/\/\S+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.once('exit', (code) => reject(new Error(`registry serve exited with ${code}: ${out}`)));
+      });
+      const res = await fetch(`${url}/subjects/OrderShipped/versions`);
+      assert.equal(res.headers.get('content-type'), 'application/vnd.schemaregistry.v1+json');
+      assert.deepEqual(await res.json(), [1, 2]);
+    } finally {
+      process.kill(-child.pid!, 'SIGTERM');
+    }
   });
 });

@@ -13,6 +13,7 @@
 import type { CompatibilityMode, CompatibilityResult } from '../../ports/SchemaRegistry';
 import { COMPATIBILITY_MODES } from '../../ports/SchemaRegistry';
 import { InvalidArgumentError } from '../../ports/errors';
+import { types, type Type } from 'avsc';
 import { parseAvro, type SchemaInput } from './avro';
 import { explainResolution, type ResolutionIssue } from './resolution';
 
@@ -63,16 +64,30 @@ export function modeRules(mode: CompatibilityMode): { backward: boolean; forward
 
 const code = (s: string): string => `\`${s}\``;
 
+/** The field of `type` at `path`'s parent that lists `path`'s last name as an alias (a rename). */
+function aliasedBy(type: Type, path: string): string | undefined {
+  const names = path.split('.');
+  const last = names.pop();
+  let t: Type | undefined = type;
+  for (const n of names) {
+    t = t instanceof types.RecordType ? t.fields.find((f) => f.name === n)?.type : undefined;
+    while (t instanceof types.UnwrappedUnionType || t instanceof types.WrappedUnionType) t = t.types.find((b) => b instanceof types.RecordType);
+  }
+  if (!(t instanceof types.RecordType) || last === undefined) return undefined;
+  return t.fields.find((f) => (f.aliases ?? []).includes(last))?.name;
+}
+
 /** Words one resolution issue as "what changed" + "who cannot read what" + "(MODE)". */
-function word(issue: ResolutionIssue, direction: 'backward' | 'forward', candidate: string, old: string, mode: CompatibilityMode): string {
+function word(issue: ResolutionIssue & { renamedTo?: string }, direction: 'backward' | 'forward', candidate: string, old: string, mode: CompatibilityMode): string {
   const [reader, writer] = direction === 'backward' ? [candidate, old] : [old, candidate];
   const consequence = `a reader of ${reader} cannot read ${writer} data (${mode})`;
   const where = issue.path ? `field ${code(issue.path)}` : 'the top-level type';
   const items = (issue.items ?? []).map(code).join(', ');
   switch (issue.kind) {
     case 'missing-field':
-      return direction === 'backward'
-        ? `${where} was added without a default: ${consequence}`
+      if (direction === 'backward') return `${where} was added without a default: ${consequence}`;
+      return issue.renamedTo
+        ? `${where} was renamed to ${code(issue.renamedTo)} (an alias only helps new readers) and ${old} declares it without a default: ${consequence}`
         : `${where} was removed but ${old} declares it without a default: ${consequence}`;
     case 'type-mismatch':
       return direction === 'backward'
@@ -123,7 +138,9 @@ export function checkCompatibility(
       }
     }
     if (rules.forward) {
-      for (const issue of explainResolution(old, reader)) {
+      for (const found of explainResolution(old, reader)) {
+        const renamedTo = found.kind === 'missing-field' ? aliasedBy(reader, found.path) : undefined;
+        const issue = renamedTo ? { ...found, renamedTo } : found;
         problems.push({ ...issue, against: prev.version, direction: 'forward', message: word(issue, 'forward', label, oldLabel, mode) });
       }
     }
