@@ -13,6 +13,7 @@ import type { NexusManifest } from '../../runtime/manifest';
 import type { GcpContext } from './common';
 import { cloudName } from '../../components/naming';
 
+export const GCP_ENTRY_FILE = 'gcp-cloudrun.js';
 export const NODE_BASE_IMAGE = 'us-central1-docker.pkg.dev/serverless-runtimes/google-22/runtimes/nodejs22';
 
 export interface RuntimeSource {
@@ -84,7 +85,8 @@ export function runtimeService(name: string, ctx: GcpContext, s: ServiceSpec, pa
       baseImage: NODE_BASE_IMAGE,
       imageUri: image,
       enableAutomaticUpdates: true,
-      functionTarget: s.role,
+      // The bundle's Cloud Run entry point (scripts/build-bundle.ts); NEXUS_ROLE picks api or worker.
+      environmentVariables: { GOOGLE_ENTRYPOINT: `node ${GCP_ENTRY_FILE}` },
     },
     template: {
       serviceAccount: s.email,

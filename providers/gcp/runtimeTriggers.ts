@@ -14,6 +14,9 @@ import type { GcpContext } from './common';
 import { subscriptionId } from './naming';
 import type { RuntimeIdentity } from './runtimeIdentity';
 
+/** The worker's internal routes (runtime/entrypoints/gcp-cloudrun.ts). */
+export const WORKER_PATHS = { consume: '/_nexus/consume', relay: '/_nexus/relay', snapshots: '/_nexus/snapshots' } as const;
+
 /** Push requests must be answered within the ack deadline; projections batch within it. */
 export const PUSH_ACK_DEADLINE_S = 60;
 export const RETRY_POLICY = { minimumBackoff: '10s', maximumBackoff: '600s' } as const;
@@ -61,7 +64,8 @@ export function pushSubscriptions(name: string, ctx: GcpContext, a: PushArgs, pa
         retryPolicy: { ...RETRY_POLICY },
         deadLetterPolicy: { deadLetterTopic: a.deadLetterTopicId, maxDeliveryAttempts: pulumi.output(a.maxDeliveryAttempts).apply(backstopAttempts) },
         pushConfig: {
-          pushEndpoint: pulumi.interpolate`${a.workerUrl}/pubsub/${group}/${path}`,
+          // The worker finds the group and path from the push body's `subscription` (manifest bus.subscriptions).
+          pushEndpoint: pulumi.interpolate`${a.workerUrl}${WORKER_PATHS.consume}`,
           oidcToken: { serviceAccountEmail: a.invoker.email, audience: a.workerUrl },
         },
         labels: { ...ctx.labels, 'nexus-role': `consumer-${path}`, 'nexus-group': group },
@@ -98,7 +102,7 @@ export function relayTrigger(name: string, ctx: GcpContext, a: RelayTriggerArgs,
       { attribute: 'document', value: pulumi.interpolate`${a.collectionPrefix}events/{event}`, operator: 'match-path-pattern' },
     ],
     eventDataContentType: 'application/protobuf',
-    destination: { cloudRunService: { service: a.workerServiceName, region: ctx.region, path: '/relay' } },
+    destination: { cloudRunService: { service: a.workerServiceName, region: ctx.region, path: WORKER_PATHS.relay } },
     serviceAccount: a.invoker.email,
     labels: ctx.labels,
   }, { parent, dependsOn });
@@ -124,7 +128,7 @@ export function snapshotSchedule(name: string, ctx: GcpContext, minutes: pulumi.
     retryConfig: { retryCount: 3, minBackoffDuration: '30s', maxBackoffDuration: '300s' },
     httpTarget: {
       httpMethod: 'POST',
-      uri: pulumi.interpolate`${workerUrl}/snapshots/run`,
+      uri: pulumi.interpolate`${workerUrl}${WORKER_PATHS.snapshots}`,
       oidcToken: { serviceAccountEmail: invoker.email, audience: workerUrl },
     },
   }, { parent });

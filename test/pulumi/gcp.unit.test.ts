@@ -91,7 +91,7 @@ describe('GCP provider under mocks: gcp-prod stack', function () {
       assert.equal(s.inputs.deadLetterPolicy?.maxDeliveryAttempts, 6, `${s.name}: Pub/Sub backstop one attempt after the runtime's own dead-lettering`);
       assert.ok(s.inputs.retryPolicy?.minimumBackoff && s.inputs.retryPolicy?.maximumBackoff, s.name);
       assert.equal(s.inputs.enableMessageOrdering, s.name.endsWith('-core'), s.name);
-      assert.match(String(s.inputs.pushConfig?.pushEndpoint), /^https:\/\/.*\/pubsub\/(projections|sagas)\/(core|noncritical)$/);
+      assert.match(String(s.inputs.pushConfig?.pushEndpoint), /^https:\/\/.*-worker-.*\/_nexus\/consume$/);
       assert.ok(s.inputs.pushConfig?.oidcToken?.serviceAccountEmail, 'push is authenticated');
     }
   });
