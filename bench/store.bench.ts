@@ -14,7 +14,7 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NewEvent } from '../runtime/ports';
 import { SqliteEventStore } from '../runtime/adapters/local/SqliteEventStore';
@@ -141,7 +141,7 @@ async function measure(batch: number, rounds: number, appendsPerRound: number, d
     ratio,
     target: sync === 'FULL' ? `>= ${TARGET}x raw` : 'informational (no fsync per commit: shows CPU overhead)',
     met: sync === 'FULL' ? ratio >= TARGET : undefined,
-    notes: `ratio = median of per-round paired ratios (ratio of totals ${(productRate / rawRate).toFixed(2)}); WAL, synchronous=${sync}, ${rounds} interleaved rounds of ${appendsPerRound} appends, ${STREAMS} streams; ${(p.ms / (p.events / batch) * 1000).toFixed(0)} us/append vs ${(r.ms / (r.events / batch) * 1000).toFixed(0)} us raw`,
+    notes: `ratio = median of per-round paired ratios (ratio of totals ${(productRate / rawRate).toFixed(2)}); WAL, synchronous=${sync}, ${rounds} interleaved rounds of ${appendsPerRound} appends, ${STREAMS} streams; ${(p.ms / (p.events / batch) * 1000).toFixed(0)} us/append vs ${(r.ms / (r.events / batch) * 1000).toFixed(0)} us raw; load average ${loadavg()[0]!.toFixed(1)}`,
   };
 }
 
