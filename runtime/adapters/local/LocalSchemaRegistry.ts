@@ -33,7 +33,8 @@ const GLOBAL = '';
 interface VersionRow { subject: string; version: number; id: number; schema: string }
 
 export class LocalSchemaRegistry implements SchemaRegistry {
-  private readonly validators = new Map<number, Validator>();
+  /** subject@version → validator; registered versions are immutable, so entries never go stale. */
+  private readonly validators = new Map<string, Validator>();
   private closed = false;
 
   private constructor(private readonly db: Database.Database) {
@@ -154,11 +155,11 @@ export class LocalSchemaRegistry implements SchemaRegistry {
   }
 
   async validate(subject: string, version: number, data: unknown): Promise<ValidationIssue[]> {
-    const registered = await this.get(subject, version);
-    let validator = this.validators.get(registered.id);
+    const key = `${subject}@${version}`;
+    let validator = this.validators.get(key);
     if (!validator) {
-      validator = compileValidator(registered.schema);
-      this.validators.set(registered.id, validator);
+      validator = compileValidator((await this.get(subject, version)).schema);
+      this.validators.set(key, validator);
     }
     return validator(data);
   }
@@ -170,14 +171,26 @@ export class LocalSchemaRegistry implements SchemaRegistry {
   }
 
   private modeOf(subject: string): CompatibilityMode {
-    const own = this.db.prepare('SELECT compatibility FROM config WHERE subject = ?').get(subject) as { compatibility: CompatibilityMode } | undefined;
+    const own = this.stmt('SELECT compatibility FROM config WHERE subject = ?').get(subject) as { compatibility: CompatibilityMode } | undefined;
     if (own) return own.compatibility;
-    const global = this.db.prepare('SELECT compatibility FROM config WHERE subject = ?').get(GLOBAL) as { compatibility: CompatibilityMode } | undefined;
+    const global = this.stmt('SELECT compatibility FROM config WHERE subject = ?').get(GLOBAL) as { compatibility: CompatibilityMode } | undefined;
     return global?.compatibility ?? 'BACKWARD';
   }
 
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** Prepared once per SQL text (preparing on every call dominated validate's cost). */
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
   private rows(subject: string): VersionRow[] {
-    return this.db.prepare(`
+    return this.stmt(`
       SELECT v.subject, v.version, s.id, s.schema FROM subject_versions v JOIN schemas s ON s.id = v.schema_id
       WHERE v.subject = ? ORDER BY v.version`).all(subject) as VersionRow[];
   }
