@@ -2,11 +2,13 @@
  * Azure Observability: an action group e-mailing the configured addresses, metric alerts on the
  * platform's signals (Cosmos DB throttling, Event Hubs throttling and server errors, API 5xx, and
  * the runtime's custom metrics for dead letters, relay lag and consumer lag in Application
- * Insights), and a shared workbook charting them.
+ * Insights), a monthly cost budget on the resource group when configured, and a shared workbook
+ * charting the signals.
  */
 import * as pulumi from '@pulumi/pulumi';
 import * as monitor from '@pulumi/azure-native/monitor';
 import * as applicationinsights from '@pulumi/azure-native/applicationinsights';
+import * as consumption from '@pulumi/azure-native/consumption';
 import type { ObservabilityArgs } from '../../components/args';
 import type { ObservabilityOutputs } from '../../components/outputs';
 import { DEFAULTS } from '../../components/defaults';
@@ -14,6 +16,11 @@ import { requireRef } from '../../components/naming';
 import { foundationOf, type AzureState } from './state';
 import { stableGuid } from './naming';
 import { alertSignals, workbookJson } from './observabilitySignals';
+
+/** Budgets start on the first day of a month; the current month's, fixed after creation. */
+export function budgetStart(now: Date): string {
+  return `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}-01T00:00:00Z`;
+}
 
 export function azureObservability(state: AzureState, name: string, args: ObservabilityArgs, parent: pulumi.ComponentResource): ObservabilityOutputs {
   const f = foundationOf(state, name, args.placement, parent);
@@ -68,6 +75,21 @@ export function azureObservability(state: AzureState, name: string, args: Observ
       tags: ctx.tags,
     }, { parent });
     alarms.push(`${name}-${s.id}`);
+  }
+
+  if (args.monthlyBudgetUsd !== undefined) {
+    const notify = (threshold: number, thresholdType: 'Actual' | 'Forecasted') => ({
+      enabled: true, operator: 'GreaterThanOrEqualTo', threshold, thresholdType, contactEmails: [...emails], contactGroups: [group.id],
+    });
+    new consumption.Budget(`${name}-budget`, {
+      scope: pulumi.interpolate`/subscriptions/${f.subscriptionId}/resourceGroups/${f.resourceGroupName}`,
+      amount: args.monthlyBudgetUsd,
+      category: 'Cost',
+      timeGrain: 'Monthly',
+      timePeriod: { startDate: budgetStart(new Date()) },
+      notifications: { actual80: notify(80, 'Actual'), forecast100: notify(100, 'Forecasted') },
+    }, { parent, ignoreChanges: ['timePeriod'] });
+    alarms.push(`${name}-budget`);
   }
 
   const workbookId = stableGuid(`${ctx.seed}/${name}/workbook`);

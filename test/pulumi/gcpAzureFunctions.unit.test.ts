@@ -12,6 +12,7 @@ import { globalName, platformPrefix, stableGuid } from '../../providers/azure/na
 import { retentionHours } from '../../providers/azure/eventBus';
 import { flexMemory, snapshotNcrontab } from '../../providers/azure/runtime';
 import { schemaGroupName } from '../../providers/azure/schemaRegistry';
+import { budgetStart } from '../../providers/azure/observability';
 import type { SchemaDefinition } from '../../components/args';
 
 const schema = (subject: string, version: number, definition = '{"type":"record","name":"X","fields":[]}'): SchemaDefinition =>
@@ -87,5 +88,6 @@ describe('Azure provider functions', () => {
     assert.equal(flexMemory(1024), 2048);
     assert.equal(flexMemory(512), 512);
     assert.equal(schemaGroupName('nexus prod/registry'), 'nexus-prod-registry');
+    assert.equal(budgetStart(new Date('2026-11-28T08:00:00Z')), '2026-11-01T00:00:00Z');
   });
 });
