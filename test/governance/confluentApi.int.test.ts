@@ -108,6 +108,8 @@ describe('Confluent-compatible registry API', function () {
       const raw = await fetch(`${url}/subjects/OrderShipped/versions/1/schema`);
       assert.equal(((await raw.json()) as { name: string }).name, 'OrderShipped');
       assert.deepEqual((await http('GET', `/schemas/ids/${String(v2.body.id)}`)).body, { schema: v2.body.schema });
+      assert.deepEqual((await http('GET', `/schemas/ids/${String(v2.body.id)}/versions`)).body, [{ subject: 'OrderShipped', version: 2 }]);
+      assert.deepEqual((await http('GET', '/schemas/types')).body, ['AVRO']);
     });
 
     it('answers 40401 / 40402 / 40403 / 42202 for unknown subject, version, schema id and bad version', async () => {

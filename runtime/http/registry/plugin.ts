@@ -132,6 +132,21 @@ const routes = async (app: FastifyInstance, { registry }: ConfluentRegistryOptio
     return { schema: (await registry.getById(id)).schema };
   });
 
+  app.get('/schemas/types', READ, async () => ['AVRO']);
+  // Which subject versions use a schema id (a scan: registries hold hundreds of versions, not millions).
+  app.get<{ Params: { id: string } }>('/schemas/ids/:id/versions', READ, async (req) => {
+    const id = Number(req.params.id);
+    if (!Number.isInteger(id) || id < 1) throw schemaNotFound(`Schema ${req.params.id} not found`);
+    await registry.getById(id);
+    const uses: Array<{ subject: string; version: number }> = [];
+    for (const subject of await registry.subjects()) {
+      for (const version of await registry.versions(subject)) {
+        if ((await registry.get(subject, version)).id === id) uses.push({ subject, version });
+      }
+    }
+    return uses;
+  });
+
   const compatibility = (against: (req: FastifyRequest<SubjectVersion>) => number | 'latest' | undefined) =>
     async (req: FastifyRequest<SubjectVersion>) => {
       const version = against(req);
