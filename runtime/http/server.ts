@@ -32,6 +32,11 @@ export interface ServerDeps {
   readonly auth: AuthConfig | { readonly verify: TokenVerifier };
   /** Extra readiness checks; the event store is always checked. */
   readonly readiness?: readonly ReadinessCheck[];
+  /**
+   * Root-level setup run before any route is registered, NOT encapsulated (e.g. openApiDocs,
+   * which must see every route as it is added).
+   */
+  readonly setup?: ReadonlyArray<(app: FastifyInstance) => Promise<void>>;
   /** Route plugins of other areas, registered after the built-in ones. */
   readonly plugins?: ReadonlyArray<FastifyPluginAsync>;
   readonly bodyLimit?: number;
@@ -54,6 +59,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
   app.decorate('nexus', deps);
+  for (const setup of deps.setup ?? []) void app.register(unencapsulated(setup));
   installErrorHandler(app);
   installAuth(app, 'verify' in deps.auth ? deps.auth.verify : createVerifier(deps.auth));
 
@@ -68,4 +74,11 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   void app.register(streamRoutes, { eventStore: deps.eventStore, pipeline: deps.pipeline });
   for (const plugin of deps.plugins ?? []) void app.register(plugin);
   return app;
+}
+
+/** Marks a plugin like fastify-plugin does, so it applies to the root instance. */
+function unencapsulated(fn: (app: FastifyInstance) => Promise<void>): FastifyPluginAsync {
+  const plugin: FastifyPluginAsync = async (instance) => fn(instance);
+  (plugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
+  return plugin;
 }
