@@ -6,7 +6,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as keyvault from '@pulumi/azure-native/keyvault';
 import * as authorization from '@pulumi/azure-native/authorization';
-import type { Foundation } from './foundation';
+import type * as managedidentity from '@pulumi/azure-native/managedidentity';
+import type * as network from '@pulumi/azure-native/network';
 import { globalName } from './naming';
 import { ROLE_IDS, roleDefinitionId } from './roles';
 
@@ -22,7 +23,16 @@ export interface KeyVault {
 /** Rotate yearly, expire after two years, notify 30 days before expiry. */
 export const KEY_ROTATION = { rotateAfter: 'P1Y', expiresAfter: 'P2Y', notifyBefore: 'P30D' } as const;
 
-export function createKeyVault(platform: string, f: Pick<Foundation, 'ctx' | 'resourceGroupName' | 'identity' | 'subscriptionId' | 'privateEndpoint'>, tenantId: pulumi.Input<string>, parent: pulumi.Resource): KeyVault {
+/** What the vault needs from the platform foundation (./foundation.ts), without importing it. */
+export interface KeyVaultHost {
+  readonly ctx: { readonly location: string; readonly tags: Record<string, string>; readonly protect: boolean; readonly seed: string };
+  readonly resourceGroupName: pulumi.Output<string>;
+  readonly identity: managedidentity.UserAssignedIdentity;
+  readonly subscriptionId: pulumi.Output<string>;
+  privateEndpoint(name: string, resourceId: pulumi.Input<string>, groupId: string, zone: string, parent: pulumi.Resource): network.PrivateEndpoint;
+}
+
+export function createKeyVault(platform: string, f: KeyVaultHost, tenantId: pulumi.Input<string>, parent: pulumi.Resource): KeyVault {
   const vaultName = globalName(`${platform}-kv`, f.ctx.seed, 24);
   const vault = new keyvault.Vault(`${platform}-kv`, {
     resourceGroupName: f.resourceGroupName,
