@@ -3,6 +3,7 @@
  * prints a readable table and writes bench/results/latest.json.
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { Benchmark, BenchResult } from './lib';
 
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
     );
   }
   mkdirSync(join(__dirname, 'results'), { recursive: true });
-  const out = { machine: { node: process.version, cpus: require('node:os').cpus().length }, at: new Date().toISOString(), results: all };
+  const out = { machine: { node: process.version, cpus: cpus().length }, at: new Date().toISOString(), results: all };
   writeFileSync(join(__dirname, 'results', 'latest.json'), JSON.stringify(out, null, 2));
   console.log(`\nwrote bench/results/latest.json (${all.length} results)`);
 }
