@@ -9,6 +9,7 @@ import * as dynamodb from '@pulumi/aws/dynamodb';
 import type { EventStoreArgs } from '../../components/args';
 import type { EventStoreOutputs } from '../../components/outputs';
 import { childName } from '../../components/naming';
+import { DEFAULTS } from '../../components/defaults';
 import { awsTags, customerKey } from './common';
 import type { Placement } from '../../components/args';
 import type * as kms from '@pulumi/aws/kms';
@@ -71,7 +72,7 @@ export function awsEventStore(name: string, args: EventStoreArgs, parent: pulumi
       eventsStreamArn: events.streamArn,
       snapshotsTableArn: snapshots.arn,
       checkpointsTableArn: checkpoints.arn,
-      idempotencyTtlHours: pulumi.output(args.idempotencyTtlHours ?? 24).apply(String),
+      idempotencyTtlHours: pulumi.output(args.idempotencyTtlHours ?? DEFAULTS.idempotencyTtlHours).apply(String),
     },
   };
 }
