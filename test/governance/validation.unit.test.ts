@@ -48,6 +48,9 @@ describe('validation: JSON event data against an Avro schema', () => {
       { path: 'discount', message: 'field is not declared in OrderPlaced (declared: orderId, status, note, items, totalCents, shipTo, tags)' },
     ]);
     assert.equal(validate({ ...valid, items: [{ sku: 'A', quantity: 1, colour: 'red' }] })[0]?.path, 'items[0].colour');
+    // At every depth at once, inside unions and maps too.
+    const issues = validate({ ...valid, extra: 1, items: [{ sku: 'A', quantity: 1, colour: 'red' }], shipTo: { city: 'Lyon', zip: '69001' } });
+    assert.deepEqual(issues.map((i) => i.path), ['extra', 'items[0].colour', 'shipTo.zip']);
   });
   it('rejects Avro\'s wrapped union JSON encoding: optional values are plain JSON', () => {
     assert.deepEqual(validate({ ...valid, note: { string: 'x' } }), [{ path: 'note', message: 'expected null | string, got object' }]);

@@ -36,17 +36,29 @@ const preview = (value: unknown): string => {
 
 const unwrapLogical = (t: Type): Type => (t instanceof types.LogicalType ? unwrapLogical(t.underlyingType) : t);
 
-/** Undeclared keys of an object checked against a record: Avro would drop them silently. */
-function undeclaredFields(segments: readonly string[], value: unknown, failed: Type): ValidationIssue[] {
-  const type = unwrapLogical(failed);
-  if (!(type instanceof types.RecordType) || jsonKind(value) !== 'object') return [];
-  const declared = new Set(type.fields.map((f) => f.name));
-  return Object.keys(value as object)
-    .filter((k) => !declared.has(k))
-    .map((k) => ({
-      path: formatPath([...segments, k]),
-      message: `field is not declared in ${describeType(type)} (declared: ${[...declared].join(', ')})`,
-    }));
+/**
+ * Keys the schema does not declare, at any depth (Avro would drop them silently). avsc's
+ * `noUndeclaredFields` stops at the first record holding one, so this walks the data itself.
+ */
+function undeclaredFields(type: Type, value: unknown, segments: string[], out: ValidationIssue[]): void {
+  const t = unwrapLogical(type);
+  if (t instanceof types.UnwrappedUnionType || t instanceof types.WrappedUnionType) {
+    const branch = t.types.find((b) => b.isValid(value)) ?? t.types.find((b) => unwrapLogical(b) instanceof types.RecordType && jsonKind(value) === 'object');
+    if (branch) undeclaredFields(branch, value, segments, out);
+  } else if (t instanceof types.RecordType && jsonKind(value) === 'object') {
+    const record = value as Record<string, unknown>;
+    const declared = new Set(t.fields.map((f) => f.name));
+    for (const key of Object.keys(record)) {
+      if (!declared.has(key)) {
+        out.push({ path: formatPath([...segments, key]), message: `field is not declared in ${describeType(t)} (declared: ${[...declared].join(', ')})` });
+      }
+    }
+    for (const f of t.fields) if (record[f.name] !== undefined) undeclaredFields(f.type, record[f.name], [...segments, f.name], out);
+  } else if (t instanceof types.ArrayType && Array.isArray(value)) {
+    value.forEach((item, i) => undeclaredFields(t.itemsType, item, [...segments, String(i)], out));
+  } else if (t instanceof types.MapType && jsonKind(value) === 'object') {
+    for (const [k, v] of Object.entries(value as object)) undeclaredFields(t.valuesType as Type, v, [...segments, k], out);
+  }
 }
 
 /** Words one avsc failure: what was expected at the path and what JSON value was found. */
@@ -78,10 +90,8 @@ export function compileValidator(schema: string | object): Validator {
   const type = jsonType(schema);
   return (data) => {
     const issues: ValidationIssue[] = [];
-    // Two passes: with noUndeclaredFields avsc stops at the first record holding an extra key
-    // and never checks its fields, so type errors and undeclared keys are collected separately.
     type.isValid(data, { errorHook: (path, value, failed) => issues.push(...describeFailure(path, value, failed)) });
-    type.isValid(data, { noUndeclaredFields: true, errorHook: (path, value, failed) => issues.push(...undeclaredFields(path, value, failed)) });
+    undeclaredFields(type, data, [], issues);
     return issues;
   };
 }
