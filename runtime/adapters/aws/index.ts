@@ -74,4 +74,11 @@ export const factories: AdapterFactories = {
   bus: {
     'kinesis+sns': async (config, ctx) => kinesisSnsBus(config, ctx),
   },
+  registry: {
+    glue: async (config, ctx) => {
+      const { GlueClient } = require('@aws-sdk/client-glue') as typeof import('@aws-sdk/client-glue');
+      const { GlueSchemaRegistry } = require('./GlueSchemaRegistry') as typeof import('./GlueSchemaRegistry');
+      return new GlueSchemaRegistry({ client: sharedClient('glue', clientConfig(config, ctx), (c) => new GlueClient(c)), registryName: config.registryName });
+    },
+  },
 };
