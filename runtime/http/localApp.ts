@@ -22,6 +22,7 @@ import { orderProjections } from '../../examples/orders/projections';
 import { fulfilmentSaga } from '../../examples/orders/sagas';
 import { mintToken, newDevSecret, SCOPES } from './auth';
 import { buildServer } from './server';
+import { registryApiPlugin } from './registry';
 
 export interface LocalAppOptions {
   /** State directory (created if missing); default ".nexus". */
@@ -105,7 +106,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
       auth: { hs256Secret: jwtSecret },
       logger: options.logger,
       setup: options.setup,
-      plugins: options.plugins,
+      plugins: [registryApiPlugin(runtime.registry), ...(options.plugins ?? [])],
       readiness: [{ name: 'schemaRegistry', check: async () => void (await runtime.registry.subjects()) }],
     });
     await app.ready();
