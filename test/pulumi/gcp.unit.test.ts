@@ -137,6 +137,13 @@ describe('GCP provider under mocks: gcp-prod stack', function () {
     assert.ok(job.inputs.httpTarget.oidcToken.serviceAccountEmail);
   });
 
+  it('keeps the runtime logs in a bucket with the stack\'s retention', () => {
+    const bucket = run.one('gcp:logging/projectBucketConfig:ProjectBucketConfig', 'runtime-logs');
+    assert.equal(bucket.inputs.retentionDays, 90, 'nexus:logRetentionDays of gcp-prod');
+    const sink = run.one('gcp:logging/projectSink:ProjectSink', 'runtime-logs-sink');
+    assert.match(String(sink.inputs.filter), /service_name = \(".*-api" OR ".*-runtime-worker"\)/);
+  });
+
   it('registers one Avro Pub/Sub schema per schema file', () => {
     const schemas = run.ofType(T.schema);
     assert.equal(schemas.length, schemaCount());
