@@ -65,7 +65,11 @@ export class WebSocketNotifier extends InMemoryNotifier {
   }
 
   override async close(): Promise<void> {
-    for (const s of this.sockets) s.close(1001, 'server shutting down');
+    for (const s of this.sockets) {
+      s.close(1001, 'server shutting down');
+      // Do not wait for the closing handshake of clients that are gone: shutdown must not hang.
+      setTimeout(() => s.terminate(), 200).unref();
+    }
     this.sockets.clear();
     await super.close();
   }
