@@ -58,5 +58,12 @@ export const factories: AdapterFactories = {
       });
     },
   },
+  registry: {
+    'pubsub-schemas': async (config) => {
+      const { PubSub } = require('@google-cloud/pubsub') as typeof import('@google-cloud/pubsub');
+      const { PubSubSchemaRegistry } = require('./PubSubSchemaRegistry') as typeof import('./PubSubSchemaRegistry');
+      return new PubSubSchemaRegistry({ pubsub: new PubSub({ projectId: config.projectId }), subjectPrefix: config.subjectPrefix });
+    },
+  },
 };
 /* eslint-enable @typescript-eslint/no-require-imports */

@@ -1,0 +1,211 @@
+/**
+ * SchemaRegistry on Pub/Sub schemas (ADR 0064). A subject is one Avro schema resource
+ * `<subjectPrefix><subject>` (characters Pub/Sub ids do not allow are %-encoded); its versions
+ * are the schema's revisions in creation order (createSchema = version 1, commitSchema = the
+ * next). Pub/Sub has no compatibility modes and no numeric ids, so:
+ *  - compatibility is Nexus' own check (runtime/core/schema/registryRules) run before a commit;
+ *    modes are kept in a config schema `<subjectPrefix>~config` whose latest revision's `doc`
+ *    holds them (a subject name cannot contain "~");
+ *  - the id of a version is a 31-bit hash of its canonical text (one id per distinct schema, as
+ *    Confluent does); getById scans the prefix's schemas once and caches.
+ * Pub/Sub keeps at most 20 revisions per schema: a subject's 21st version is refused.
+ */
+import { createHash } from 'node:crypto';
+import { v1, type PubSub } from '@google-cloud/pubsub';
+import {
+  InvalidSchemaError, SchemaNotFoundError,
+  type CompatibilityMode, type CompatibilityResult, type RegisteredSchema, type SchemaRegistry, type ValidationIssue,
+} from '../../ports/SchemaRegistry';
+import { InvalidArgumentError } from '../../ports/errors';
+import { SchemaIdNotFoundError } from '../../core/schema/errors';
+import { assertCanRegister, assertSubjectName, canonicalOrThrow, compatibilityFor, findSameSchema } from '../../core/schema/registryRules';
+import { parseCompatibilityMode } from '../../core/schema/compatibility';
+import { canonicalSchema } from '../../core/schema/avro';
+import { compileValidator, type Validator } from '../../core/schema/validation';
+import { GrpcCode, isGrpc, translateTransient } from './googleErrors';
+
+export interface PubSubSchemaRegistryOptions {
+  readonly pubsub: PubSub;
+  /** Prepended to every schema id (manifest `subjectPrefix`); must start with a letter. */
+  readonly subjectPrefix: string;
+}
+
+type SchemaClient = v1.SchemaServiceClient;
+interface Revision { readonly definition: string; readonly seconds: number; readonly nanos: number }
+
+const SERVICE = 'Pub/Sub schema registry';
+const GLOBAL = '';
+
+/** The registry id of a canonical schema text: positive, 31 bits. */
+export function schemaIdOf(canonical: string): number {
+  return (createHash('sha256').update(canonical).digest().readUInt32BE(0) & 0x7fffffff) || 1;
+}
+
+export class PubSubSchemaRegistry implements SchemaRegistry {
+  private client: Promise<SchemaClient> | undefined;
+  private readonly byId = new Map<number, RegisteredSchema>();
+  private readonly validators = new Map<string, Validator>();
+
+  constructor(private readonly options: PubSubSchemaRegistryOptions) {}
+
+  async register(subject: string, schema: string): Promise<RegisteredSchema> {
+    assertSubjectName(subject);
+    const canonical = canonicalOrThrow(schema);
+    const history = await this.history(subject);
+    const same = findSameSchema(history, canonical);
+    if (same) return same;
+    assertCanRegister(subject, canonical, history, await this.modeOf(subject));
+    const client = await this.schemas();
+    const avro = { type: 'AVRO' as const, definition: canonical };
+    await this.call(() => history.length === 0
+      ? client.createSchema({ parent: this.project(), schemaId: this.schemaId(subject), schema: avro })
+      : client.commitSchema({ name: this.schemaName(subject), schema: avro }));
+    return this.remember({ subject, version: history.length + 1, id: schemaIdOf(canonical), schema: canonical });
+  }
+
+  async get(subject: string, version: number | 'latest'): Promise<RegisteredSchema> {
+    assertSubjectName(subject);
+    const history = await this.history(subject);
+    if (history.length === 0) throw new SchemaNotFoundError(subject);
+    const found = version === 'latest' ? history[history.length - 1] : history.find((v) => v.version === version);
+    if (!found) throw new SchemaNotFoundError(subject, version);
+    return found;
+  }
+
+  async getById(id: number): Promise<RegisteredSchema> {
+    const cached = this.byId.get(id);
+    if (cached) return cached;
+    for (const subject of await this.subjects()) {
+      for (const v of await this.history(subject)) this.remember(v);
+    }
+    const found = this.byId.get(id);
+    if (!found) throw new SchemaIdNotFoundError(id);
+    return found;
+  }
+
+  async subjects(): Promise<string[]> {
+    const client = await this.schemas();
+    const [schemas] = await this.call(() => client.listSchemas({ parent: this.project(), view: 'BASIC' }));
+    const prefix = `${this.project()}/schemas/${this.options.subjectPrefix}`;
+    return schemas
+      .map((s) => s.name ?? '')
+      .filter((n) => n.startsWith(prefix) && !n.endsWith('~config'))
+      .map((n) => decodeURIComponent(n.slice(prefix.length)))
+      .sort();
+  }
+
+  async versions(subject: string): Promise<number[]> {
+    const history = await this.history(subject);
+    if (history.length === 0) throw new SchemaNotFoundError(subject);
+    return history.map((v) => v.version);
+  }
+
+  async checkCompatibility(subject: string, schema: string, against?: number | 'latest' | 'all'): Promise<CompatibilityResult> {
+    assertSubjectName(subject);
+    return compatibilityFor(subject, canonicalOrThrow(schema), await this.history(subject), await this.modeOf(subject), against);
+  }
+
+  async getCompatibility(subject?: string): Promise<CompatibilityMode> {
+    if (subject !== undefined) assertSubjectName(subject);
+    return this.modeOf(subject ?? GLOBAL);
+  }
+
+  async setCompatibility(mode: CompatibilityMode, subject?: string): Promise<void> {
+    parseCompatibilityMode(mode);
+    if (subject !== undefined) assertSubjectName(subject);
+    const modes = { ...(await this.modes()), [subject ?? GLOBAL]: mode };
+    const definition = JSON.stringify({ type: 'record', name: 'NexusRegistryConfig', namespace: 'nexus', doc: JSON.stringify(modes), fields: [] });
+    const client = await this.schemas();
+    const name = `${this.project()}/schemas/${this.options.subjectPrefix}~config`;
+    await this.call(() => client.commitSchema({ name, schema: { type: 'AVRO', definition } })).catch(async (err: unknown) => {
+      if (!isGrpc(err, GrpcCode.NOT_FOUND)) throw err;
+      await this.call(() => client.createSchema({ parent: this.project(), schemaId: `${this.options.subjectPrefix}~config`, schema: { type: 'AVRO', definition } }));
+    });
+  }
+
+  async validate(subject: string, version: number, data: unknown): Promise<ValidationIssue[]> {
+    const key = `${subject}@${version}`;
+    let validator = this.validators.get(key);
+    if (!validator) {
+      validator = compileValidator((await this.get(subject, version)).schema);
+      this.validators.set(key, validator);
+    }
+    return validator(data);
+  }
+
+  async close(): Promise<void> {
+    if (this.client) await (await this.client).close();
+    await this.options.pubsub.close();
+  }
+
+  /** The subject's versions, oldest first (revisions sorted by creation time). */
+  private async history(subject: string): Promise<RegisteredSchema[]> {
+    const revisions = await this.revisions(this.schemaName(subject));
+    return revisions.map((r, i) => {
+      const schema = canonicalSchema(r.definition);
+      return { subject, version: i + 1, id: schemaIdOf(schema), schema };
+    });
+  }
+
+  private async revisions(name: string): Promise<Revision[]> {
+    const client = await this.schemas();
+    try {
+      const [list] = await this.call(() => client.listSchemaRevisions({ name, view: 'FULL' }));
+      return list
+        .map((s) => ({ definition: s.definition ?? '', seconds: Number(s.revisionCreateTime?.seconds ?? 0), nanos: s.revisionCreateTime?.nanos ?? 0 }))
+        .sort((a, b) => a.seconds - b.seconds || a.nanos - b.nanos);
+    } catch (err) {
+      if (isGrpc(err, GrpcCode.NOT_FOUND)) return [];
+      throw err;
+    }
+  }
+
+  private async modes(): Promise<Record<string, CompatibilityMode>> {
+    const revisions = await this.revisions(`${this.project()}/schemas/${this.options.subjectPrefix}~config`);
+    const latest = revisions[revisions.length - 1];
+    if (!latest) return {};
+    return JSON.parse((JSON.parse(latest.definition) as { doc: string }).doc) as Record<string, CompatibilityMode>;
+  }
+
+  private async modeOf(subject: string): Promise<CompatibilityMode> {
+    const modes = await this.modes();
+    return modes[subject] ?? modes[GLOBAL] ?? 'BACKWARD';
+  }
+
+  private remember(r: RegisteredSchema): RegisteredSchema {
+    if (!this.byId.has(r.id)) this.byId.set(r.id, r);
+    return r;
+  }
+
+  private project(): string {
+    return `projects/${this.options.pubsub.projectId}`;
+  }
+
+  private schemaId(subject: string): string {
+    return `${this.options.subjectPrefix}${encodeURIComponent(subject)}`;
+  }
+
+  private schemaName(subject: string): string {
+    return `${this.project()}/schemas/${this.schemaId(subject)}`;
+  }
+
+  private schemas(): Promise<SchemaClient> {
+    this.client ??= this.options.pubsub.getClientConfig()
+      .then((config) => new v1.SchemaServiceClient(config as ConstructorParameters<typeof v1.SchemaServiceClient>[0]));
+    return this.client;
+  }
+
+  /** SDK errors into the port's: a definition Pub/Sub cannot parse is InvalidSchemaError. */
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (isGrpc(err, GrpcCode.INVALID_ARGUMENT)) {
+        const message = err instanceof Error ? err.message : String(err);
+        if (/schema|definition/i.test(message)) throw new InvalidSchemaError(`Pub/Sub rejected the schema: ${message}`);
+        throw new InvalidArgumentError('schema', message);
+      }
+      throw translateTransient(SERVICE, err);
+    }
+  }
+}
