@@ -22,6 +22,7 @@ import { orderProjections } from '../../examples/orders/projections';
 import { fulfilmentSaga } from '../../examples/orders/sagas';
 import { mintToken, newDevSecret, SCOPES } from './auth';
 import { buildServer } from './server';
+import { readSidePlugins, readSideSetup } from './routes/readSide';
 import { registryApiPlugin } from './registry';
 
 export interface LocalAppOptions {
@@ -105,8 +106,14 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
       eventStore, aggregates, commands, pipeline, snapshotter, runtime,
       auth: { hs256Secret: jwtSecret },
       logger: options.logger,
-      setup: options.setup,
-      plugins: [registryApiPlugin(runtime.registry), ...(options.plugins ?? [])],
+      setup: [...readSideSetup, ...(options.setup ?? [])],
+      plugins: [
+        registryApiPlugin(runtime.registry),
+        ...readSidePlugins({
+          eventStore, snapshots, checkpoints, search, bus, notifier, aggregates, pipeline, projections: orderProjections, sagas: readSide?.sagas ?? [],
+        }),
+        ...(options.plugins ?? []),
+      ],
       readiness: [{ name: 'schemaRegistry', check: async () => void (await runtime.registry.subjects()) }],
     });
     await app.ready();
