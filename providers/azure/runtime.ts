@@ -30,6 +30,17 @@ export function snapshotNcrontab(minutes: number): string {
   return minutes < 60 ? `0 */${minutes} * * * *` : `0 0 */${Math.min(23, Math.round(minutes / 60))} * * *`;
 }
 
+/** Prod: where the search indexes' customer-managed key is (enforced by the search service). */
+function searchKeySettings(refs: RuntimeArgs['search']['refs']): Array<{ name: string; value: pulumi.Output<string> }> {
+  const { cmkKeyName, cmkVaultUri, cmkIdentityId } = refs;
+  if (!cmkKeyName || !cmkVaultUri || !cmkIdentityId) return [];
+  return [
+    { name: 'NEXUS_SEARCH_CMK_VAULT_URI', value: cmkVaultUri },
+    { name: 'NEXUS_SEARCH_CMK_KEY_NAME', value: cmkKeyName },
+    { name: 'NEXUS_SEARCH_CMK_IDENTITY', value: cmkIdentityId },
+  ];
+}
+
 export function azureRuntime(state: AzureState, name: string, args: RuntimeArgs, parent: pulumi.ComponentResource): RuntimeOutputs {
   const f = foundationOf(state, name, args.placement, parent);
   const { ctx } = f;
@@ -96,6 +107,7 @@ export function azureRuntime(state: AzureState, name: string, args: RuntimeArgs,
         { name: 'NEXUS_LEASES_CONTAINER', value: ref(args.eventStore.refs, 'leasesContainer') },
         { name: 'NEXUS_SNAPSHOT_SCHEDULE', value: pulumi.output(args.snapshotScheduleMinutes ?? DEFAULTS.snapshotScheduleMinutes).apply(snapshotNcrontab) },
         { name: 'NEXUS_CONSUMER_GROUPS', value: (args.consumerGroups ?? DEFAULTS.consumerGroups).join(',') },
+        ...searchKeySettings(args.search.refs),
         { name: 'NEXUS_MANIFEST', value: pulumi.output(args.manifest).apply((m) => JSON.stringify(m)) },
       ],
     },

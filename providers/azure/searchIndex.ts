@@ -1,7 +1,9 @@
 /**
  * Azure SearchIndex: an Azure AI Search service with no public network access (private
  * endpoint), API keys disabled (Entra ID only), customer-managed-key enforcement in prod, and a
- * replica count that gives the read SLA outside dev. Indexes are created by the runtime adapter.
+ * replica count that gives the read SLA outside dev. Indexes are created by the runtime adapter;
+ * in prod each must carry the search key (vault URI, key name, identity), which the runtime
+ * receives as NEXUS_SEARCH_CMK_* settings.
  */
 import * as pulumi from '@pulumi/pulumi';
 import * as search from '@pulumi/azure-native/search';
@@ -20,6 +22,8 @@ export function azureSearchIndex(state: AzureState, name: string, args: SearchIn
   const f = foundationOf(state, name, args.placement, parent);
   const { ctx } = f;
   const serviceName = globalName(`${name}-search`, ctx.seed, 60);
+  // With CMK enforcement every index must name its key: the runtime gets it as settings (runtime.ts).
+  const cmk = f.keyVault?.key(`${name}-search`, parent);
   const service = new search.Service(`${name}-search`, {
     resourceGroupName: f.resourceGroupName,
     location: ctx.location,
@@ -40,5 +44,11 @@ export function azureSearchIndex(state: AzureState, name: string, args: SearchIn
   f.lock(`${name}-search`, service.id, parent);
   const endpoint = `https://${serviceName}.search.windows.net`;
   const manifest: pulumi.Output<SearchIndexManifest> = service.id.apply(() => ({ kind: 'azure-ai-search' as const, endpoint }));
-  return { manifest, refs: { searchServiceId: service.id } };
+  return {
+    manifest,
+    refs: {
+      searchServiceId: service.id,
+      ...(cmk && f.keyVault ? { cmkKeyName: cmk.keyName, cmkVaultUri: f.keyVault.vaultUri, cmkIdentityId: f.identity.id } : {}),
+    },
+  };
 }
