@@ -153,7 +153,9 @@ export class Snapshotter {
 
   private chain(streamId: string, task: () => Promise<void>): Promise<void> {
     const prev = this.chains.get(streamId) ?? Promise.resolve();
-    const next = prev.then(task).catch((err: unknown) => {
+    // A macrotask hop: with a synchronous driver (better-sqlite3) a microtask would run the write
+    // before the command's own promise chain resolves, making the command pay for the snapshot.
+    const next = prev.then(() => new Promise<void>((resolve) => setImmediate(resolve))).then(task).catch((err: unknown) => {
       this.stats.failed++;
       this.logger.error({ err, streamId }, `snapshot task for stream ${streamId} failed`);
     });
