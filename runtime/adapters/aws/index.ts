@@ -81,4 +81,15 @@ export const factories: AdapterFactories = {
       return new GlueSchemaRegistry({ client: sharedClient('glue', clientConfig(config, ctx), (c) => new GlueClient(c)), registryName: config.registryName });
     },
   },
+  search: {
+    opensearch: async (config, ctx) => {
+      const { Client } = require('@opensearch-project/opensearch') as typeof import('@opensearch-project/opensearch');
+      const { AwsSigv4Signer } = require('@opensearch-project/opensearch/aws') as typeof import('@opensearch-project/opensearch/aws');
+      const { OpenSearchSearchIndex } = require('./OpenSearchSearchIndex') as typeof import('./OpenSearchSearchIndex');
+      // SigV4 with the SDK's default credential chain (taken from an SDK client's resolved config).
+      const credentials = dynamo(config, ctx).config.credentials;
+      const signer = AwsSigv4Signer({ region: config.region, service: 'es', getCredentials: () => credentials() });
+      return new OpenSearchSearchIndex({ client: new Client({ ...signer, node: config.endpoint }) });
+    },
+  },
 };
