@@ -65,5 +65,11 @@ export const factories: AdapterFactories = {
       return new PubSubSchemaRegistry({ pubsub: new PubSub({ projectId: config.projectId }), subjectPrefix: config.subjectPrefix });
     },
   },
+  search: {
+    firestore: async (config) => {
+      const { FirestoreSearchIndex } = require('./FirestoreSearchIndex') as typeof import('./FirestoreSearchIndex');
+      return new FirestoreSearchIndex({ firestore: firestoreClient(config), collectionPrefix: config.collectionPrefix });
+    },
+  },
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
