@@ -105,6 +105,11 @@ describe('Azure provider under mocks: azure-prod stack', function () {
     const w = run.ofType(T.wps)[0]!;
     assert.equal(w.inputs.disableLocalAuth, true);
     assert.deepEqual(w.inputs.networkACLs.publicNetwork.allow, ['ClientConnection']);
+    for (const r of run.resources) {
+      const access = r.inputs.publicNetworkAccess ?? r.inputs.properties?.publicNetworkAccess;
+      if (access === undefined || r.type === T.app || r.type === T.wps) continue;
+      assert.equal(access, 'Disabled', `${r.type} ${r.name} has public network access`);
+    }
     const groups = new Set(run.ofType(T.pe).map((p) => p.inputs.privateLinkServiceConnections[0].groupIds[0]));
     for (const g of ['Sql', 'namespace', 'searchService', 'vault', 'blob', 'webpubsub']) assert.ok(groups.has(g), `private endpoint ${g}`);
   });

@@ -123,6 +123,9 @@ describe('GCP provider under mocks: gcp-prod stack', function () {
     assert.equal(worker.inputs.ingress, 'INGRESS_TRAFFIC_INTERNAL_ONLY');
     const publicBindings = run.ofType(T.runIam).filter((b) => b.inputs.member === 'allUsers');
     assert.deepEqual(publicBindings.map((b) => b.inputs.name), [api.inputs.name]);
+    const bucket = run.one('gcp:storage/bucket:Bucket', 'runtime-source');
+    assert.equal(bucket.inputs.publicAccessPrevention, 'enforced');
+    assert.equal(bucket.inputs.uniformBucketLevelAccess, true);
     const env = (api.inputs.template.containers[0].envs as Array<{ name: string; value: string }>).find((e) => e.name === 'NEXUS_MANIFEST');
     assert.equal((JSON.parse(env!.value) as NexusManifest).cloud, 'gcp', 'the manifest reaches the service');
   });
