@@ -13,13 +13,19 @@ import { InvalidArgumentError } from '../ports/errors';
 import type { CloudEventEnvelope, StoredEvent } from '../ports';
 import { AggregateRegistry } from '../core/aggregate';
 import { CommandHandler } from '../core/commandHandler';
+import type { EventPipeline } from '../core/pipeline';
 import { Snapshotter } from '../core/snapshots';
 import { OutboxRelay, fromEnvelope } from '../core/relay';
 import { ProjectionEngine, ensureIndex, indexDefinitionOf, type ProjectionDefinition } from '../core/projections';
+import { SagaCoordinator, type SagaDefinition } from '../core/sagas';
+import { createGovernedPipeline } from '../core/schema/governedPipeline';
+import { registryUpcasters } from '../core/schema/upcasters';
 import { buildServer } from '../http/server';
+import { registryApiPlugin } from '../http/registry';
 import type { AuthConfig } from '../http/auth';
-import { orderDecider } from '../../examples/orders';
+import { LOCAL_DECIDERS } from '../http/localApp';
 import { orderProjections } from '../../examples/orders/projections';
+import { fulfilmentSaga } from '../../examples/orders/sagas';
 
 export interface HttpRequest {
   readonly method: string;
@@ -44,7 +50,22 @@ export interface NexusAppOptions {
   readonly auth?: AuthConfig;
   /** Projections this process maintains; default the Orders example's. */
   readonly projections?: readonly ProjectionDefinition[];
+  /** Sagas this process runs; default the Orders fulfilment saga. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- sagas of any state shape
+  readonly sagas?: ReadonlyArray<SagaDefinition<any>>;
 }
+
+/** What every handler runs on: the same composition as the local platform (runtime/http/localApp.ts). */
+interface Core {
+  readonly rt: RuntimeAdapters;
+  readonly pipeline: EventPipeline;
+  readonly aggregates: AggregateRegistry;
+  readonly snapshotter: Snapshotter;
+  readonly commands: CommandHandler;
+}
+
+/** Saga groups issue commands; every other consumer group maintains projections (same rule as the AWS grants). */
+export const isSagaGroup = (group: string): boolean => /saga/.test(group);
 
 /** Reads the manifest from configuration; throws naming the variable when it is missing. */
 export function manifestJsonFrom(env: Readonly<Record<string, string | undefined>>, name = 'NEXUS_MANIFEST'): string {
@@ -66,40 +87,45 @@ export function authFrom(env: Readonly<Record<string, string | undefined>>): Aut
 
 export class NexusApp {
   readonly manifest: NexusManifest;
-  private runtimePromise: Promise<RuntimeAdapters> | undefined;
+  private corePromise: Promise<Core> | undefined;
   private serverPromise: Promise<FastifyInstance> | undefined;
-  private readonly aggregates = new AggregateRegistry([orderDecider]);
 
   constructor(private readonly options: NexusAppOptions) {
     this.manifest = parseManifest(options.manifestJson ?? '');
   }
 
-  runtime(): Promise<RuntimeAdapters> {
-    this.runtimePromise ??= createRuntime(this.manifest, { secrets: this.options.secrets ?? {} });
-    return this.runtimePromise;
+  /** Adapters, governed pipeline (schemas + upcasters from the registry), deciders, snapshots, commands. */
+  private core(): Promise<Core> {
+    this.corePromise ??= (async () => {
+      const rt = await createRuntime(this.manifest, { secrets: this.options.secrets ?? {} });
+      const pipeline = createGovernedPipeline({ registry: rt.registry, upcasters: await registryUpcasters(rt.registry) });
+      const aggregates = new AggregateRegistry(LOCAL_DECIDERS);
+      const { eventStore, snapshots, checkpoints, idempotency } = rt;
+      const snapshotter = new Snapshotter({ eventStore, snapshots, checkpoints, aggregates, pipeline, clock: rt.clock }, this.manifest.snapshots);
+      const commands = new CommandHandler({ eventStore, snapshots, idempotency, aggregates, pipeline, snapshotter, ids: rt.ids });
+      return { rt, pipeline, aggregates, snapshotter, commands };
+    })();
+    return this.corePromise;
+  }
+
+  async runtime(): Promise<RuntimeAdapters> {
+    return (await this.core()).rt;
   }
 
   private server(): Promise<FastifyInstance> {
     this.serverPromise ??= (async () => {
       const auth = this.options.auth;
       if (!auth) throw new InvalidArgumentError('NEXUS_JWKS_URL', 'the API needs NEXUS_JWKS_URL or the NEXUS_JWT_SECRET secret to verify tokens');
-      const rt = await this.runtime();
-      const snapshotter = this.snapshotter(rt);
-      const commands = new CommandHandler({
-        eventStore: rt.eventStore, snapshots: rt.snapshots, idempotency: rt.idempotency, aggregates: this.aggregates, ids: rt.ids, snapshotter,
+      const { rt, pipeline, aggregates, snapshotter, commands } = await this.core();
+      const app = buildServer({
+        eventStore: rt.eventStore, aggregates, commands, pipeline, snapshotter, runtime: rt, auth,
+        plugins: [registryApiPlugin(rt.registry)],
+        readiness: [{ name: 'schemaRegistry', check: async () => void (await rt.registry.subjects()) }],
       });
-      const app = buildServer({ eventStore: rt.eventStore, aggregates: this.aggregates, commands, snapshotter, runtime: rt, auth });
       await app.ready();
       return app;
     })();
     return this.serverPromise;
-  }
-
-  private snapshotter(rt: RuntimeAdapters): Snapshotter {
-    return new Snapshotter(
-      { eventStore: rt.eventStore, snapshots: rt.snapshots, aggregates: this.aggregates, checkpoints: rt.checkpoints, clock: rt.clock },
-      this.manifest.snapshots,
-    );
   }
 
   /** One HTTP request through the API (Fastify inject: the same routes as the local server). */
@@ -118,23 +144,27 @@ export class NexusApp {
   /**
    * The relay, triggered by the store's change feed (DynamoDB Streams, Eventarc, Cosmos change
    * feed): the trigger is a doorbell; events are read from the checkpointed global log, so order
-   * and completeness do not depend on how the trigger batches. Returns the number published.
+   * and completeness do not depend on how the trigger batches (ADR 0047). Returns the number published.
    */
   async relay(): Promise<number> {
-    const rt = await this.runtime();
+    const { rt } = await this.core();
     const relay = new OutboxRelay({ store: rt.eventStore, checkpoints: rt.checkpoints, bus: rt.bus, routing: this.manifest.routing });
     return relay.drain();
   }
 
   /** The snapshot scheduler: snapshots streams whose unsnapshotted events are older than maxAgeSeconds. */
   async snapshots(now?: Date): Promise<number> {
-    const rt = await this.runtime();
-    return this.snapshotter(rt).sweep(now);
+    return (await this.core()).snapshotter.sweep(now);
   }
 
-  /** Applies delivered bus envelopes to every projection (ensureIndex, apply, flush). */
+  /** Delivered bus envelopes for one consumer group: saga groups run the sagas, others the projections. */
+  async consume(group: string, envelopes: readonly CloudEventEnvelope[]): Promise<number> {
+    return isSagaGroup(group) ? this.runSagas(envelopes) : this.project(envelopes);
+  }
+
+  /** Applies delivered envelopes to every projection (ensureIndex, apply, flush). */
   async project(envelopes: readonly CloudEventEnvelope[]): Promise<number> {
-    const rt = await this.runtime();
+    const { rt } = await this.core();
     const events: StoredEvent[] = envelopes.map(fromEnvelope);
     for (const p of this.options.projections ?? orderProjections) {
       const index = await ensureIndex(rt.search, rt.checkpoints, p.name, indexDefinitionOf(p));
@@ -145,10 +175,34 @@ export class NexusApp {
     return events.length;
   }
 
+  /**
+   * Feeds delivered events to the sagas that handle them (the coordinator's own delivery rule:
+   * correlate, then run — inputs are recorded idempotently, so redelivery is safe). Saga
+   * timeouts need the coordinator's poller and are not fired by this handler.
+   */
+  async runSagas(envelopes: readonly CloudEventEnvelope[]): Promise<number> {
+    const { rt, commands } = await this.core();
+    let handled = 0;
+    for (const definition of this.options.sagas ?? [fulfilmentSaga()]) {
+      const saga = new SagaCoordinator(definition, { store: rt.eventStore, bus: rt.bus, checkpoints: rt.checkpoints, commands, routing: this.manifest.routing });
+      for (const event of envelopes.map(fromEnvelope)) {
+        if (!definition.handles.includes(event.type)) continue;
+        const sagaId = definition.correlate(event);
+        const tenant = event.metadata.tenant;
+        if (sagaId === undefined || tenant === undefined) continue;
+        const streamId = event.streamId.slice(event.streamId.indexOf(':') + 1);
+        await saga.run(tenant, sagaId, { kind: 'event', type: event.type, eventId: event.eventId, streamId, data: event.data }, event);
+        handled++;
+      }
+    }
+    return handled;
+  }
+
   async close(): Promise<void> {
     const server = await this.serverPromise?.catch(() => undefined);
     await server?.close();
-    const rt = await this.runtimePromise?.catch(() => undefined);
-    await rt?.close();
+    const core = await this.corePromise?.catch(() => undefined);
+    await core?.snapshotter.idle();
+    await core?.rt.close();
   }
 }

@@ -53,20 +53,18 @@ interface ConsumerRecord {
 }
 
 /**
- * Kinesis (core) and SQS (non-critical) deliveries for one consumer group. Reports the first
+ * Kinesis (core) and SQS (non-critical) deliveries for one consumer group (NEXUS_CONSUMER_GROUP:
+ * saga groups run the sagas, others the projections). Reports the first
  * failed record (Kinesis: everything after it is retried, keeping per-shard order).
  */
 export async function consumer(event: { readonly Records?: readonly ConsumerRecord[] }): Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }> {
   const group = env.NEXUS_CONSUMER_GROUP ?? 'projections';
-  if (/saga/.test(group)) {
-    throw new Error(`consumer group ${group}: sagas are not served by the Lambda consumer yet; deliveries go to the dead-letter queue`);
-  }
   const failures: Array<{ itemIdentifier: string }> = [];
   for (const r of event.Records ?? []) {
     const id = r.kinesis?.sequenceNumber ?? r.messageId ?? '';
     try {
       const body = r.kinesis ? Buffer.from(r.kinesis.data, 'base64') : r.body;
-      await app.project([decodeMessage(body, `record ${id}`).envelope]);
+      await app.consume(group, [decodeMessage(body, `record ${id}`).envelope]);
     } catch {
       failures.push({ itemIdentifier: id });
       if (r.kinesis) break;

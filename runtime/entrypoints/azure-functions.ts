@@ -35,13 +35,13 @@ export async function changeFeed(): Promise<void> {
   await app.relay();
 }
 
-/** Event Hubs batch for one consumer group: each body is a CloudEvent envelope (or a Nexus wire message). */
+/** Event Hubs batch for one consumer group (NEXUS_CONSUMER_GROUP): each body is a CloudEvent envelope (or a Nexus wire message). */
 export async function eventHub(messages: readonly unknown[]): Promise<void> {
   const envelopes = messages.map((m) => {
     const v = (typeof m === 'string' ? JSON.parse(m) : m) as { envelope?: CloudEventEnvelope } & CloudEventEnvelope;
     return v.envelope ?? v;
   });
-  await app.project(envelopes);
+  await app.consume(env.NEXUS_CONSUMER_GROUP ?? 'projections', envelopes);
 }
 
 /** Timer trigger: time-based snapshots. */

@@ -1,11 +1,13 @@
 /**
  * Cloud Run entry point: one HTTP server on $PORT. `/_nexus/relay` (Eventarc Firestore trigger),
- * `/_nexus/snapshots` (Cloud Scheduler) and `/_nexus/consume` (Pub/Sub push) call the shared
+ * `/_nexus/snapshots` (Cloud Scheduler) and `/_nexus/consume` (Pub/Sub push; the group comes from the
+ * push's subscription via manifest.bus.subscriptions) call the shared
  * NexusApp; every other path is the API. The internal paths must be reachable only by the
  * trigger identities (Cloud Run invoker IAM), which the GCP provider grants.
  */
 import * as http from 'node:http';
 import type { CloudEventEnvelope } from '../ports';
+import type { NexusManifest } from '../manifest';
 import { NexusApp, authFrom, manifestJsonFrom } from './app';
 
 const env = process.env;
@@ -19,11 +21,28 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
+interface PushBody {
+  readonly message?: { readonly data?: string };
+  /** "projects/<p>/subscriptions/<id>" */
+  readonly subscription?: string;
+}
+
 /** A Pub/Sub push body → the CloudEvent envelope it carries (bare, or inside a Nexus wire message). */
 export function envelopeFromPush(body: string): CloudEventEnvelope {
-  const push = JSON.parse(body) as { message?: { data?: string } };
+  const push = JSON.parse(body) as PushBody;
   const data = JSON.parse(Buffer.from(push.message?.data ?? '', 'base64').toString('utf8')) as { envelope?: CloudEventEnvelope } & CloudEventEnvelope;
   return data.envelope ?? data;
+}
+
+/** The consumer group a push belongs to: its subscription, looked up in the manifest's bus.subscriptions. */
+export function groupFromPush(body: string, manifest: NexusManifest): string {
+  const sub = ((JSON.parse(body) as PushBody).subscription ?? '').split('/').pop() ?? '';
+  if (manifest.bus.kind === 'pubsub') {
+    for (const [group, s] of Object.entries(manifest.bus.subscriptions)) {
+      if ([s.core, s.noncritical].some((x) => x !== undefined && x.split('/').pop() === sub)) return group;
+    }
+  }
+  throw new Error(`push from subscription "${sub}" matches no consumer group in manifest.bus.subscriptions`);
 }
 
 export async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -34,7 +53,9 @@ export async function handle(req: http.IncomingMessage, res: http.ServerResponse
   try {
     if (req.method === 'POST' && req.url === '/_nexus/relay') return json(200, { published: await app.relay() });
     if (req.method === 'POST' && req.url === '/_nexus/snapshots') return json(200, { snapshotted: await app.snapshots() });
-    if (req.method === 'POST' && req.url === '/_nexus/consume') return json(200, { projected: await app.project([envelopeFromPush(body)]) });
+    if (req.method === 'POST' && req.url === '/_nexus/consume') {
+      return json(200, { handled: await app.consume(groupFromPush(body, app.manifest), [envelopeFromPush(body)]) });
+    }
     const out = await app.http({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers as Record<string, string>, ...(body ? { body } : {}) });
     res.writeHead(out.statusCode, out.headers).end(out.body);
   } catch (err) {

@@ -12,10 +12,21 @@ import * as path from 'node:path';
 import { buildBundle, ENTRY_POINTS, type BundleResult } from '../../scripts/build-bundle';
 import { availableProviders } from '../../components/providerRegistry';
 import type { NexusManifest } from '../../runtime/manifest';
+import type { RuntimeAdapters } from '../../runtime/createRuntime';
+import type { CloudEventEnvelope } from '../../runtime/ports';
+import { toEnvelope } from '../../runtime/core/relay';
+import { mintToken, SCOPES } from '../../runtime/http/auth';
 import { manifestOf, plan, ROOT, stacksByCloud } from './plans';
 
 interface LoadedEntry {
-  readonly app: { manifest: NexusManifest; relay(): Promise<number>; close(): Promise<void>; http(r: object): Promise<{ statusCode: number; body: string }> };
+  readonly app: {
+    manifest: NexusManifest;
+    relay(): Promise<number>;
+    consume(group: string, envelopes: readonly CloudEventEnvelope[]): Promise<number>;
+    runtime(): Promise<RuntimeAdapters>;
+    close(): Promise<void>;
+    http(r: object): Promise<{ statusCode: number; body: string }>;
+  };
   readonly [handler: string]: unknown;
 }
 
@@ -78,7 +89,7 @@ describe('runtime bundle', function () {
     assert.throws(() => load('aws-lambda', { NEXUS_MANIFEST: JSON.stringify({ manifestVersion: 1, cloud: 'aws' }) }), /manifest\.stack: is required/);
   });
 
-  it('the local entry serves the API and runs the relay through the bundled code', async () => {
+  it('the local entry serves the API, relays, projects and runs sagas through the bundled code', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bundle-'));
     const manifest: NexusManifest = {
       manifestVersion: 1, cloud: 'local', stack: 'bundle-test', environment: 'dev',
@@ -87,7 +98,8 @@ describe('runtime bundle', function () {
       search: { kind: 'memory' }, notifications: { kind: 'memory' },
       snapshots: { everyNEvents: 100, maxAgeSeconds: 3600 }, routing: { noncritical: [] },
     };
-    const mod = load('local', { NEXUS_MANIFEST: JSON.stringify(manifest), NEXUS_JWT_SECRET: 'x'.repeat(48) });
+    const secret = 'x'.repeat(48);
+    const mod = load('local', { NEXUS_MANIFEST: JSON.stringify(manifest), NEXUS_JWT_SECRET: secret });
     try {
       const health = await mod.app.http({ method: 'GET', url: '/health', headers: {} });
       assert.equal(health.statusCode, 200, health.body);
@@ -95,6 +107,21 @@ describe('runtime bundle', function () {
       const denied = await mod.app.http({ method: 'GET', url: '/streams/Order-1', headers: {} });
       assert.equal(denied.statusCode, 401, `unauthenticated read refused: ${denied.body}`);
       assert.equal(await mod.app.relay(), 0, 'empty store: nothing to relay');
+      const token = await mintToken(secret, { tenant: 't1', scopes: [...SCOPES], subject: 'bundle-test' });
+      const placed = await mod.app.http({
+        method: 'POST', url: '/commands/Order/42', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'PlaceOrder', payload: { customerId: 'c-1', currency: 'EUR', items: [{ sku: 'BOOK-1', name: 'A book', quantity: 1, unitPriceCents: 1500 }] } }),
+      });
+      assert.ok(placed.statusCode >= 200 && placed.statusCode < 300, `PlaceOrder accepted: ${placed.statusCode} ${placed.body}`);
+      assert.equal(await mod.app.relay(), 1, 'the governed append is relayed');
+      const rt = await mod.app.runtime();
+      const page = await rt.eventStore.readAll({ limit: 10 });
+      assert.deepEqual(page.events.map((e) => e.type), ['OrderPlaced']);
+      const envelopes = page.events.map((e) => toEnvelope(e));
+      assert.equal(await mod.app.consume('projections', envelopes), 1);
+      assert.equal(await mod.app.consume('sagas', envelopes), 1, 'the fulfilment saga reacts to OrderPlaced');
+      const after = await rt.eventStore.readAll({ limit: 50 });
+      assert.ok(after.events.some((e) => e.streamId.includes('ulfilment')), `the saga recorded its input: ${after.events.map((e) => `${e.streamId}/${e.type}`).join(', ')}`);
     } finally {
       await mod.app.close();
       fs.rmSync(dir, { recursive: true, force: true });
