@@ -3,7 +3,7 @@
  * compatibility check is set to None: Nexus runs the full check (BACKWARD/FORWARD/FULL and the
  * transitive forms, which Azure lacks) before registering, and records the group default in the
  * group properties. Schemas are data-plane objects with no ARM resource, and the namespace is
- * private, so `nexus schemas push --manifest` registers them from inside the VNet (ADR 0123).
+ * private, so `nexus schemas register --registry <manifest>` registers them from inside the VNet (ADR 0123).
  */
 import * as pulumi from '@pulumi/pulumi';
 import * as eventhub from '@pulumi/azure-native/eventhub';

@@ -32,12 +32,16 @@ export function subscriptionId(busName: string, group: string, path: 'core' | 'n
 }
 
 /**
- * Pub/Sub schema id of one schema version: `<prefix><subject>_v<version>`, dots kept (allowed in
- * schema ids), anything outside [A-Za-z0-9-_.] turned into "_". The GCP registry adapter derives
- * the same id from the manifest's `subjectPrefix`.
+ * Pub/Sub schema id of a registry subject: `<prefix><subject>` with characters Pub/Sub ids do not
+ * allow %-encoded; its revisions are the subject's versions (ADR 0064, PubSubSchemaRegistry).
  */
-export function pubsubSchemaId(subjectPrefix: string, subject: string, version: number): string {
-  return `${subjectPrefix}${subject}_v${version}`.replace(/[^A-Za-z0-9\-_.]/g, '_');
+export function pubsubSubjectSchemaId(subjectPrefix: string, subject: string): string {
+  return `${subjectPrefix}${encodeURIComponent(subject)}`;
+}
+
+/** The registry's config schema (compatibility modes in its latest revision's `doc`). */
+export function pubsubConfigSchemaId(subjectPrefix: string): string {
+  return `${subjectPrefix}~config`;
 }
 
 /** Labels: keys/values lower-case [a-z0-9_-], at most 63 chars; keys start with a letter. */

@@ -36,10 +36,12 @@ const T = {
 /** index.ts names the platform after the stack. */
 const P = 'nexus-gcp-prod';
 
-function schemaCount(): number {
+/** Distinct subjects in schemas/ (files are `<context>/<EventType>.v<N>.avsc`). */
+function subjectCount(): number {
   const dir = path.join(ROOT, 'schemas');
   if (!fs.existsSync(dir)) return 0;
-  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.avsc')).length;
+  const files = (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.avsc'));
+  return new Set(files.map((f) => f.replace(/\.v\d+\.avsc$/, ''))).size;
 }
 
 describe('GCP provider under mocks: gcp-prod stack', function () {
@@ -147,10 +149,14 @@ describe('GCP provider under mocks: gcp-prod stack', function () {
     assert.match(String(sink.inputs.filter), /service_name = \(".*-api" OR ".*-runtime-worker"\)/);
   });
 
-  it('registers one Avro Pub/Sub schema per schema file', () => {
+  it('registers each subject (first version) as an Avro Pub/Sub schema, plus the config schema with the modes', () => {
     const schemas = run.ofType(T.schema);
-    assert.equal(schemas.length, schemaCount());
+    assert.equal(schemas.length, subjectCount() + 1);
     for (const s of schemas) assert.equal(s.inputs.type, 'AVRO');
+    const config = schemas.find((s) => String(s.inputs.name).endsWith('~config'));
+    assert.ok(config, 'config schema');
+    const modes = JSON.parse((JSON.parse(String(config.inputs.definition)) as { doc: string }).doc) as Record<string, string>;
+    assert.ok(modes[''], 'registry default mode');
   });
 
   it('creates alert policies (DLQ depth, relay lag, throttling) and a dashboard', () => {

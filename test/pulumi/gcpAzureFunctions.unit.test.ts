@@ -4,8 +4,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { backstopAttempts, everyMinutesCron } from '../../providers/gcp/runtimeTriggers';
-import { firestoreDatabaseId, gcpLabels, pubsubSchemaId, serviceAccountId, subscriptionId } from '../../providers/gcp/naming';
-import { validateSchemas } from '../../providers/gcp/schemaRegistry';
+import { firestoreDatabaseId, gcpLabels, pubsubConfigSchemaId, pubsubSubjectSchemaId, serviceAccountId, subscriptionId } from '../../providers/gcp/naming';
+import { configSchemaDefinition, firstVersions, validateSchemas } from '../../providers/gcp/schemaRegistry';
 import { memoryLimit } from '../../providers/gcp/runtimeServices';
 import { EVENT_STORE_INDEXES } from '../../providers/gcp/eventStore';
 import { globalName, platformPrefix, stableGuid } from '../../providers/azure/naming';
@@ -40,7 +40,9 @@ describe('GCP provider functions', () => {
     const db = firestoreDatabaseId('9-store');
     assert.match(db, /^[a-z][a-z0-9-]{3,62}$/);
     assert.equal(subscriptionId('nexus-bus', 'projections', 'core'), 'nexus-bus-projections-core');
-    assert.equal(pubsubSchemaId('nexus-registry-', 'nexus.orders.OrderPlaced', 2), 'nexus-registry-nexus.orders.OrderPlaced_v2');
+    assert.equal(pubsubSubjectSchemaId('nexus-registry-', 'nexus.orders.OrderPlaced'), 'nexus-registry-nexus.orders.OrderPlaced');
+    assert.equal(pubsubSubjectSchemaId('r-', 'a/b c'), 'r-a%2Fb%20c');
+    assert.equal(pubsubConfigSchemaId('r-'), 'r-~config');
     assert.deepEqual(gcpLabels({ Team: 'Platform Ops' }), { team: 'platform_ops' });
   });
 
@@ -48,6 +50,15 @@ describe('GCP provider functions', () => {
     assert.equal(validateSchemas([schema('A', 1), schema('A', 2)]), undefined);
     assert.match(String(validateSchemas([schema('A', 1), schema('A', 1)])), /schema A@1 is listed twice \(second time from schemas\/A\.v1\.avsc\)/);
     assert.match(String(validateSchemas([schema('B', 1, '{nope')])), /schema B@1 \(schemas\/B\.v1\.avsc\) is not valid Avro JSON/);
+  });
+
+  it('creates each subject at its first version and keeps the modes where PubSubSchemaRegistry reads them', () => {
+    assert.deepEqual(firstVersions([schema('B', 2), schema('A', 1), schema('B', 1)]).map((s) => `${s.subject}@${s.version}`), ['A@1', 'B@1']);
+    const config = JSON.parse(configSchemaDefinition('FULL', [{ ...schema('A', 1), compatibility: 'NONE' }])) as { name: string; doc: string };
+    assert.equal(config.name, 'NexusRegistryConfig');
+    assert.deepEqual(JSON.parse(config.doc), { '': 'FULL', A: 'NONE' });
+    const many = Array.from({ length: 21 }, (_, i) => schema('C', i + 1));
+    assert.match(String(validateSchemas(many)), /subject C has 21 versions; Pub\/Sub keeps at most 20 revisions per schema/);
   });
 
   it('sizes Cloud Run memory and rejects too little', () => {
