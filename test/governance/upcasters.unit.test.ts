@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import type { StoredEvent } from '../../runtime/ports/events';
 import { loadSchemaDir } from '../../runtime/core/schema/schemaFiles';
 import {
-  UpcasterChain, avroUpcaster, isUpcastError, isUpcasterChainError, schemaUpcasters,
+  UpcasterChain, avroUpcaster, isUpcastError, isUpcasterChainError, registryUpcasters, schemaUpcasters,
 } from '../../runtime/core/schema/upcasters';
+import { LocalSchemaRegistry } from '../../runtime/adapters/local/LocalSchemaRegistry';
 
 const schemas = loadSchemaDir(join(__dirname, '..', '..', 'schemas'));
 
@@ -77,5 +78,25 @@ describe('upcasters', () => {
   it('reports an event newer than the latest known schema, and data that does not match its version', () => {
     assert.throws(() => chain.upcast(stored('OrderShipped', 3, {})), (e) => isUpcastError(e) && /newer than the latest known v2/.test(e.message));
     assert.throws(() => chain.upcast(stored('OrderShipped', 1, { orderId: 1 })), (e) => isUpcastError(e) && /OrderShipped.*v1→v2 failed/.test(e.message));
+  });
+});
+
+describe('upcasters from a registry', () => {
+  it('builds the chain from registered versions, ignoring subjects that cannot describe JSON events', async () => {
+    const registry = await LocalSchemaRegistry.open({ path: ':memory:', schemasDir: join(__dirname, '..', '..', 'schemas') });
+    try {
+      // A Kafka subject registered through the Confluent API: an ambiguous union, then a NONE-mode break.
+      await registry.setCompatibility('NONE', 'payments-value');
+      await registry.register('payments-value', JSON.stringify({ type: 'record', name: 'P', fields: [{ name: 'n', type: ['int', 'long'] }] }));
+      await registry.register('payments-value', JSON.stringify({ type: 'record', name: 'P', fields: [{ name: 'm', type: ['int', 'long'] }] }));
+      const chain = await registryUpcasters(registry);
+      assert.equal(chain.latestVersion('OrderShipped'), 2);
+      assert.equal(chain.latestVersion('payments-value'), undefined);
+      assert.deepEqual(chain.upcast(stored('OrderShipped', 1, { orderId: 'o', carrier: 'c', trackingNumber: 't' })).data, { orderId: 'o', carrier: 'c', trackingCode: 't' });
+      const only = await registryUpcasters(registry, [], { eventTypes: ['OrderPlaced'] });
+      assert.deepEqual([...only.latestVersions().keys()], ['OrderPlaced']);
+    } finally {
+      await registry.close();
+    }
   });
 });

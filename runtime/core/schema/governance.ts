@@ -16,6 +16,8 @@ export interface GovernanceOptions {
   readonly schemasDir?: string;
   /** Hand-written links for changes Avro resolution cannot express. */
   readonly upcasters?: readonly UpcasterLink[];
+  /** Event types to build upcaster chains for (default: every JSON-usable registry subject). */
+  readonly eventTypes?: readonly string[];
 }
 
 export interface Governance {
@@ -27,6 +29,6 @@ export interface Governance {
 export async function createGovernance(options: GovernanceOptions): Promise<Governance> {
   const upcasters = options.schemasDir
     ? schemaUpcasters(loadSchemaDir(options.schemasDir), options.upcasters)
-    : await registryUpcasters(options.registry, options.upcasters);
+    : await registryUpcasters(options.registry, options.upcasters, { eventTypes: options.eventTypes });
   return { upcasters, pipeline: createGovernedPipeline({ registry: options.registry, upcasters }) };
 }

@@ -145,18 +145,40 @@ export function schemaUpcasters(set: SchemaSet, explicit: readonly UpcasterLink[
   return new UpcasterChain(latest, links);
 }
 
+export interface RegistryUpcasterOptions {
+  /**
+   * Event types to build chains for (e.g. every decider's `eventTypes`). Default: every subject
+   * whose latest schema can describe JSON events — subjects registered by Kafka clients through
+   * the Confluent API (e.g. with unions plain JSON cannot tell apart) must not stop a runtime.
+   */
+  readonly eventTypes?: readonly string[];
+}
+
 /** The same chain built from what a registry holds (cloud runtimes whose schemas live there). */
 export async function registryUpcasters(
   registry: { subjects(): Promise<string[]>; versions(s: string): Promise<number[]>; get(s: string, v: number): Promise<{ schema: string }> },
   explicit: readonly UpcasterLink[] = [],
+  options: RegistryUpcasterOptions = {},
 ): Promise<UpcasterChain> {
+  const wanted = options.eventTypes ? new Set(options.eventTypes) : undefined;
   const subjects = new Map<string, { subject: string; versions: Array<{ version: number; path: string; schema: string }> }>();
   for (const subject of await registry.subjects()) {
+    if (wanted && !wanted.has(subject)) continue;
     const versions = [];
     for (const version of await registry.versions(subject)) {
       versions.push({ version, path: `${subject}@${version}`, schema: (await registry.get(subject, version)).schema });
     }
+    if (!wanted && !describesJsonEvents(versions[versions.length - 1]?.schema)) continue;
     subjects.set(subject, { subject, versions });
   }
   return schemaUpcasters({ defaultCompatibility: 'BACKWARD', subjects }, explicit);
+}
+
+function describesJsonEvents(schema: string | undefined): boolean {
+  if (schema === undefined) return false;
+  try {
+    return jsonType(schema).typeName === 'record';
+  } catch {
+    return false;
+  }
 }
