@@ -71,5 +71,14 @@ export const factories: AdapterFactories = {
       return new FirestoreSearchIndex({ firestore: firestoreClient(config), collectionPrefix: config.collectionPrefix });
     },
   },
+  notifier: {
+    'cloudrun-websocket': async (config) => {
+      const { PubSub } = require('@google-cloud/pubsub') as typeof import('@google-cloud/pubsub');
+      const { CloudRunWebSocketNotifier } = require('./CloudRunWebSocketNotifier') as typeof import('./CloudRunWebSocketNotifier');
+      const notifier = new CloudRunWebSocketNotifier({ pubsub: new PubSub({ projectId: config.projectId }), topic: config.topic });
+      await notifier.start();
+      return notifier;
+    },
+  },
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
