@@ -53,8 +53,10 @@ export interface CommandHandlerDeps {
   readonly pipeline?: EventPipeline;
   readonly snapshotter?: Snapshotter;
   readonly ids?: Ids;
-  /** Attempts on a version conflict when the client gave no expectedVersion; default 5. */
+  /** Attempts on a version conflict when the client gave no expectedVersion; default 10. */
   readonly maxAttempts?: number;
+  /** Backoff between conflict retries: full jitter over min(max, base * 2^(attempt-1)) ms; defaults 2 and 50. */
+  readonly retryBackoffMs?: { readonly base: number; readonly max: number };
   /** How long a command id is remembered; default 7 days. */
   readonly idempotencyTtlSeconds?: number;
 }
@@ -72,12 +74,16 @@ export class CommandHandler {
   private readonly validator = new PayloadValidator();
   private readonly maxAttempts: number;
   private readonly ttl: number;
+  private readonly backoffBaseMs: number;
+  private readonly backoffMaxMs: number;
 
   constructor(private readonly deps: CommandHandlerDeps) {
     this.pipeline = deps.pipeline ?? identityPipeline;
     this.ids = deps.ids ?? randomIds;
-    this.maxAttempts = deps.maxAttempts ?? 5;
+    this.maxAttempts = deps.maxAttempts ?? 10;
     this.ttl = deps.idempotencyTtlSeconds ?? 7 * 24 * 3600;
+    this.backoffBaseMs = deps.retryBackoffMs?.base ?? 2;
+    this.backoffMaxMs = deps.retryBackoffMs?.max ?? 50;
   }
 
   async handle(req: CommandRequest): Promise<CommandResult> {
@@ -105,6 +111,9 @@ export class CommandHandler {
         const retry = isConcurrencyError(err) && req.expectedVersion === undefined && attempt < this.maxAttempts;
         if (!retry) throw err;
         this.stats.conflictsRetried++;
+        // Full-jitter backoff: writers that collided spread out instead of colliding again.
+        const cap = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** (attempt - 1));
+        if (cap > 0) await new Promise((r) => setTimeout(r, Math.random() * cap));
       }
     }
   }

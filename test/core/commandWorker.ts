@@ -26,7 +26,7 @@ async function run(input: CommandWorkerInput): Promise<CommandWorkerOutput> {
   const eventStore = new SqliteEventStore({ path: input.path });
   const snapshots = new SqliteSnapshotStore({ path: input.path });
   const idempotency = new SqliteIdempotencyStore({ path: input.path });
-  const handler = new CommandHandler({ eventStore, snapshots, idempotency, aggregates: new AggregateRegistry([orderDecider]), maxAttempts: 200 });
+  const handler = new CommandHandler({ eventStore, snapshots, idempotency, aggregates: new AggregateRegistry([orderDecider]), maxAttempts: 30 });
   const gate = new Int32Array(input.barrier);
   Atomics.add(gate, 0, 1);
   while (Atomics.load(gate, 0) >= 0) Atomics.wait(gate, 0, Atomics.load(gate, 0), 5);
