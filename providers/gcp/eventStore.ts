@@ -26,6 +26,14 @@ export const EVENT_STORE_INDEXES: ReadonlyArray<{ readonly id: string; readonly 
   { id: 'snapshots-stream-state', collection: 'snapshots', fields: [['streamId', 'ASCENDING'], ['stateVersion', 'ASCENDING'], ['version', 'DESCENDING']] },
 ];
 
+/**
+ * Payload fields stored as JSON text and never queried: exempt from single-field indexing (each
+ * indexed string costs a write per index and is capped at 1,500 bytes in the index).
+ */
+export const UNINDEXED_FIELDS: ReadonlyArray<readonly [collection: string, field: string]> = [
+  ['events', 'data'], ['events', 'metadata'], ['snapshots', 'state'],
+];
+
 export function gcpEventStore(name: string, args: EventStoreArgs, parent: pulumi.ComponentResource): EventStoreOutputs {
   const ctx = gcpContext(args.placement, parent);
   const { database, databaseId, keyId } = protectedFirestoreDatabase(name, ctx, parent);
@@ -42,6 +50,11 @@ export function gcpEventStore(name: string, args: EventStoreArgs, parent: pulumi
       },
       { parent },
     );
+  }
+  for (const [collection, field] of UNINDEXED_FIELDS) {
+    new firestore.Field(`${name}-${collection}-${field}-unindexed`, {
+      project: ctx.project, database: database.name, collection: `${COLLECTION_PREFIX}${collection}`, field, indexConfig: {},
+    }, { parent });
   }
   // Idempotency records expire by TTL on `expiresAt` (the adapter writes now + idempotencyTtlHours).
   new firestore.Field(

@@ -1,9 +1,8 @@
 /**
  * GCP SearchIndex: read models in a second, dedicated Firestore database (ADR 0120), protected
  * like the event store (PITR, delete protection, CMEK in prod, daily backups). Documents of index
- * `<i>` live in `<prefix>indexes/<i>/docs/<id>`: because Firestore composite indexes are keyed by
- * collection id, one declaration on `docs` serves every read-model index, including the text
- * match on the `_tokens` array (normalised terms and their prefixes).
+ * `<i>` live in `<prefix>indexes/<i>/docs/<id>` (the FirestoreSearchIndex layout, ADR 0065);
+ * field settings on the `docs` collection id apply to every read-model index at once.
  */
 import * as pulumi from '@pulumi/pulumi';
 import * as firestore from '@pulumi/gcp/firestore';
@@ -17,27 +16,21 @@ export const READ_MODEL_PREFIX = 'nexus_rm_';
 /** Collection id of the read-model documents under each index document. */
 export const READ_MODEL_DOCS_COLLECTION = 'docs';
 
-/** Composite indexes on `docs`: text match with the default (id) order reversed, and by recency. */
-export const READ_MODEL_INDEXES = [
-  { id: 'tokens-id-desc', fields: [{ fieldPath: '_tokens', arrayConfig: 'CONTAINS' }, { fieldPath: '__name__', order: 'DESCENDING' }] },
-  { id: 'tokens-updated', fields: [{ fieldPath: '_tokens', arrayConfig: 'CONTAINS' }, { fieldPath: '_updatedAt', order: 'DESCENDING' }] },
-] as const;
+/**
+ * The adapter (FirestoreSearchIndex, ADR 0065) pushes down only equalities — field values under
+ * `f.*`, words and prefixes under `w.*` / `p.*` — which Firestore serves by merging its automatic
+ * single-field indexes, so no composite index is needed. The full document is kept as JSON text
+ * in `doc` and never queried: it is exempt from indexing.
+ */
+export const UNINDEXED_READ_MODEL_FIELDS = ['doc'] as const;
 
 export function gcpSearchIndex(name: string, args: SearchIndexArgs, parent: pulumi.ComponentResource): SearchIndexOutputs {
   const ctx = gcpContext(args.placement, parent);
   const { database, databaseId, keyId } = protectedFirestoreDatabase(name, ctx, parent);
-  for (const ix of READ_MODEL_INDEXES) {
-    new firestore.Index(
-      `${name}-${ix.id}`,
-      {
-        project: ctx.project,
-        database: database.name,
-        collection: READ_MODEL_DOCS_COLLECTION,
-        queryScope: 'COLLECTION',
-        fields: ix.fields.map((f) => ({ ...f })),
-      },
-      { parent },
-    );
+  for (const field of UNINDEXED_READ_MODEL_FIELDS) {
+    new firestore.Field(`${name}-docs-${field}-unindexed`, {
+      project: ctx.project, database: database.name, collection: READ_MODEL_DOCS_COLLECTION, field, indexConfig: {},
+    }, { parent });
   }
   const manifest: pulumi.Output<SearchIndexManifest> = databaseId.apply((db) => ({
     kind: 'firestore' as const,

@@ -74,7 +74,8 @@ describe('GCP provider under mocks: gcp-prod stack', function () {
     assert.ok(fields.includes('nexus_events:streamId/ASCENDING,version/ASCENDING'), fields.join('\n'));
     assert.ok(fields.includes('nexus_events:streamId/ASCENDING,version/DESCENDING'));
     assert.ok(fields.includes('nexus_snapshots:streamId/ASCENDING,version/DESCENDING'));
-    assert.ok(fields.includes('docs:_tokens/CONTAINS,_updatedAt/DESCENDING'), 'read-model text index');
+    const unindexed = run.ofType('gcp:firestore/field:Field').filter((f) => f.inputs.ttlConfig === undefined).map((f) => `${f.inputs.collection}.${f.inputs.field}`).sort();
+    assert.deepEqual(unindexed, ['docs.doc', 'nexus_events.data', 'nexus_events.metadata', 'nexus_snapshots.state'], 'JSON payloads are not indexed');
   });
 
   it('encrypts every topic with a rotated customer-managed key', () => {
