@@ -98,7 +98,7 @@ export class NexusApp {
   private core(): Promise<Core> {
     this.corePromise ??= (async () => {
       const rt = await createRuntime(this.manifest, { secrets: this.options.secrets ?? {} });
-      const pipeline = createGovernedPipeline({ registry: rt.registry, upcasters: await registryUpcasters(rt.registry) });
+      const pipeline = createGovernedPipeline({ registry: rt.registry, upcasters: await registryUpcasters(rt.registry, [], { eventTypes: LOCAL_DECIDERS.flatMap((d) => [...d.eventTypes]) }) });
       const aggregates = new AggregateRegistry(LOCAL_DECIDERS);
       const { eventStore, snapshots, checkpoints, idempotency } = rt;
       const snapshotter = new Snapshotter({ eventStore, snapshots, checkpoints, aggregates, pipeline, clock: rt.clock }, this.manifest.snapshots);

@@ -88,7 +88,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
   let readSide: ReadSide | undefined;
   try {
     const log: CoreLogger = { error: (obj, msg) => (app ? app.log.error(obj, msg) : console.error(msg, obj)) };
-    const pipeline = createGovernedPipeline({ registry: runtime.registry, upcasters: await registryUpcasters(runtime.registry) });
+    const pipeline = createGovernedPipeline({ registry: runtime.registry, upcasters: await registryUpcasters(runtime.registry, [], { eventTypes: LOCAL_DECIDERS.flatMap((d) => [...d.eventTypes]) }) });
     const aggregates = new AggregateRegistry(LOCAL_DECIDERS);
     const { eventStore, snapshots, checkpoints, idempotency, bus, search, notifier } = runtime;
     const snapshotter = new Snapshotter({ eventStore, snapshots, checkpoints, aggregates, pipeline, clock: runtime.clock, logger: log }, manifest.snapshots);
