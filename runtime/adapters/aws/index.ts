@@ -92,4 +92,12 @@ export const factories: AdapterFactories = {
       return new OpenSearchSearchIndex({ client: new Client({ ...signer, node: config.endpoint }) });
     },
   },
+  notifier: {
+    'apigateway-websocket': async (config, ctx) => {
+      const { ApiGatewayManagementApiClient } = require('@aws-sdk/client-apigatewaymanagementapi') as typeof import('@aws-sdk/client-apigatewaymanagementapi');
+      const { ApiGatewayWebSocketNotifier } = require('./ApiGatewayWebSocketNotifier') as typeof import('./ApiGatewayWebSocketNotifier');
+      const management = sharedClient('apigw', { ...clientConfig(config, ctx), endpoint: config.managementEndpoint }, (c) => new ApiGatewayManagementApiClient(c));
+      return new ApiGatewayWebSocketNotifier({ dynamodb: dynamo(config, ctx), table: config.connectionsTable, management, clock: ctx.clock });
+    },
+  },
 };
