@@ -85,7 +85,11 @@ export function grantRuntime(name: string, ctx: GcpContext, api: RuntimeIdentity
   }
   // The API lists/redrives/purges dead letters and attaches its notification fan-out subscription.
   out.push(new pubsub.SubscriptionIAMMember(`${name}-api-deadletters`, { project: ctx.project, subscription: g.deadLetterSubscriptionId, role: 'roles/pubsub.subscriber', member: api.member }, { parent }));
-  out.push(new pubsub.TopicIAMMember(`${name}-api-fanout-attach`, { project: ctx.project, topic: g.notificationTopicId, role: 'roles/pubsub.subscriber', member: api.member }, { parent }));
-  out.push(new projects.IAMMember(`${name}-api-fanout`, { project: ctx.project, role: g.fanoutRoleId, member: api.member }, { parent }));
+  // CloudRunWebSocketNotifier (ADR 0066) attaches a per-instance subscription to the fan-out topic
+  // in every process that builds it, the worker included (its projections publish notifications).
+  for (const [duty, who] of [['api', api], ['worker', worker]] as const) {
+    out.push(new pubsub.TopicIAMMember(`${name}-${duty}-fanout-attach`, { project: ctx.project, topic: g.notificationTopicId, role: 'roles/pubsub.subscriber', member: who.member }, { parent }));
+    out.push(new projects.IAMMember(`${name}-${duty}-fanout`, { project: ctx.project, role: g.fanoutRoleId, member: who.member }, { parent }));
+  }
   return out;
 }
