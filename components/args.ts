@@ -6,7 +6,7 @@
  */
 import type * as pulumi from '@pulumi/pulumi';
 import type { NexusManifest } from '../runtime/manifest';
-import type { Cloud, Environment, SearchSize } from './config';
+import type { ApiAuth, Cloud, Environment, SearchSize } from './config';
 import type {
   EventStoreOutputs, EventBusOutputs, SchemaRegistryOutputs, SearchIndexOutputs, NotificationsOutputs, RuntimeOutputs,
 } from './outputs';
@@ -112,6 +112,8 @@ export interface RuntimeArgs {
   readonly snapshotScheduleMinutes?: pulumi.Input<number>;
   /** Log retention in days; default 30. */
   readonly logRetentionDays?: pulumi.Input<number>;
+  /** Token verification for the API (NEXUS_JWKS_URL / NEXUS_JWT_ISSUER / NEXUS_JWT_AUDIENCE); default none: the API refuses requests. */
+  readonly auth?: ApiAuth;
 }
 
 export interface ObservabilityArgs {

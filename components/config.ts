@@ -64,11 +64,19 @@ export interface NexusConfig {
   /** Monthly budget in USD; absent = no budget alarm. */
   readonly monthlyBudgetUsd?: number;
   readonly otlpEndpoint?: string;
+  /** How the API verifies bearer tokens (JWKS); absent only in dev, where the API refuses requests until set. */
+  readonly auth?: ApiAuth;
   /** Extra tags/labels on every resource that supports them. */
   readonly tags: Readonly<Record<string, string>>;
 }
 
 /** Kinesis takes 1,000 records/s per shard; keep 50% headroom. Event Hubs/Pub/Sub reuse the hint. */
+export interface ApiAuth {
+  readonly jwksUrl: string;
+  readonly issuer?: string;
+  readonly audience?: string;
+}
+
 export function partitionsFor(eventsPerSecond: number): number {
   return Math.max(1, Math.ceil((eventsPerSecond * 1.5) / 1000));
 }
@@ -107,6 +115,10 @@ export function decodeConfig(raw: RawConfig): NexusConfig {
   const budget = v('monthlyBudgetUsd');
   const otlp = v('otlpEndpoint');
   const rg = v('azureResourceGroup');
+  const jwksUrl = v('authJwksUrl');
+  if (!jwksUrl && environment !== 'dev') throw new ConfigError('nexus:authJwksUrl', `required when nexus:environment is "${environment}" (the API verifies tokens with it)`);
+  const issuer = v('authIssuer');
+  const audience = v('authAudience');
   return {
     cloud,
     environment,
@@ -133,6 +145,7 @@ export function decodeConfig(raw: RawConfig): NexusConfig {
     alarms: { emails: v('alarmEmails'), dlqDepthThreshold: v('dlqDepthThreshold'), relayLagSeconds: v('relayLagThresholdSeconds') },
     ...(budget > 0 ? { monthlyBudgetUsd: budget } : {}),
     ...(otlp ? { otlpEndpoint: otlp } : {}),
+    ...(jwksUrl ? { auth: { jwksUrl, ...(issuer ? { issuer } : {}), ...(audience ? { audience } : {}) } } : {}),
     tags: v('tags'),
   };
 }

@@ -135,6 +135,9 @@ export const KEY_DECODERS = {
   dlqDepthThreshold: integer(1, 1000000, 1, 'Alarm when a dead-letter queue holds at least this many messages.'),
   relayLagThresholdSeconds: integer(1, 86400, 60, 'Alarm when the outbox relay lags the event store by more than this, in seconds.'),
   monthlyBudgetUsd: integer(0, 10000000, 0, 'Monthly budget in USD; a budget alarm is created when above 0.'),
+  authJwksUrl: text(/^https:\/\/\S+$/, false, 'JWKS URL the API verifies bearer tokens with; required outside dev.', ''),
+  authIssuer: text(/^\S+$/, false, 'Expected token issuer (iss); empty = not checked.', ''),
+  authAudience: text(/^\S+$/, false, 'Expected token audience (aud); empty = not checked.', ''),
   otlpEndpoint: text(/^https?:\/\/\S+$/, false, 'OTLP/HTTP endpoint for traces and metrics, in addition to the cloud-native target; empty = none.', ''),
   tags: keyValueList('Extra tags/labels as "key=value" items, applied to every resource that supports them.'),
 } as const;

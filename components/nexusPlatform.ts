@@ -72,6 +72,7 @@ export class NexusPlatform extends pulumi.ComponentResource {
       memoryMb: config.runtimeMemoryMb,
       snapshotScheduleMinutes: config.snapshots.scheduleMinutes,
       logRetentionDays: config.retention.logDays,
+      ...(config.auth ? { auth: config.auth } : {}),
     }, child);
     const observability = new Observability(childName(name, 'observability'), {
       placement,

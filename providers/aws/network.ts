@@ -1,8 +1,9 @@
 /**
  * The private network the search domain lives in (no public data-plane endpoint): a VPC with two
- * private subnets and no internet gateway, security groups that admit HTTPS only from the
- * runtime's group, and VPC endpoints so the runtime functions placed in it reach DynamoDB,
- * Kinesis, SQS, SNS, Glue, KMS and the WebSocket management API without a NAT.
+ * private subnets, security groups that admit HTTPS only from the runtime's group, VPC endpoints
+ * so the runtime functions placed in it reach DynamoDB, Kinesis, SQS, SNS, Glue, KMS and the
+ * WebSocket management API privately, and one NAT gateway (in a public subnet that holds nothing
+ * else) for the egress they need outside AWS: the token issuer's JWKS and the OTLP endpoint.
  */
 import * as pulumi from '@pulumi/pulumi';
 import * as ec2 from '@pulumi/aws/ec2';
@@ -37,7 +38,20 @@ export function privateNetwork(name: string, placement: Placement, parent: pulum
     mapPublicIpOnLaunch: false,
     tags,
   }, { parent }));
-  const routes = new ec2.RouteTable(childName(name, 'private-routes'), { region, vpcId: vpc.id, tags }, { parent });
+  // Egress only: the NAT sits alone in a public subnet; nothing else gets a public address.
+  const igw = new ec2.InternetGateway(childName(name, 'igw'), { region, vpcId: vpc.id, tags }, { parent });
+  const publicSubnet = new ec2.Subnet(childName(name, 'public-a'), {
+    region, vpcId: vpc.id, cidrBlock: '10.42.240.0/24', availabilityZone: `${region}a`, mapPublicIpOnLaunch: false, tags,
+  }, { parent });
+  const publicRoutes = new ec2.RouteTable(childName(name, 'public-routes'), {
+    region, vpcId: vpc.id, routes: [{ cidrBlock: '0.0.0.0/0', gatewayId: igw.id }], tags,
+  }, { parent });
+  new ec2.RouteTableAssociation(childName(name, 'public-routes-a'), { region, subnetId: publicSubnet.id, routeTableId: publicRoutes.id }, { parent });
+  const natIp = new ec2.Eip(childName(name, 'nat-ip'), { region, domain: 'vpc', tags }, { parent, dependsOn: [igw] });
+  const nat = new ec2.NatGateway(childName(name, 'nat'), { region, subnetId: publicSubnet.id, allocationId: natIp.id, tags }, { parent });
+  const routes = new ec2.RouteTable(childName(name, 'private-routes'), {
+    region, vpcId: vpc.id, routes: [{ cidrBlock: '0.0.0.0/0', natGatewayId: nat.id }], tags,
+  }, { parent });
   subnets.forEach((s, i) => new ec2.RouteTableAssociation(childName(name, `private-routes-${i}`), {
     region, subnetId: s.id, routeTableId: routes.id,
   }, { parent }));
@@ -45,8 +59,8 @@ export function privateNetwork(name: string, placement: Placement, parent: pulum
   const clients = new ec2.SecurityGroup(childName(name, 'clients'), {
     region,
     vpcId: vpc.id,
-    description: 'Nexus runtime functions: HTTPS out to the VPC and AWS endpoints',
-    egress: [{ protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: [VPC_CIDR], description: 'HTTPS inside the VPC' }],
+    description: 'Nexus runtime functions: HTTPS out (domain, endpoints, JWKS and OTLP via the NAT)',
+    egress: [{ protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: ['0.0.0.0/0'], description: 'HTTPS out' }],
     tags,
   }, { parent });
   const domain = new ec2.SecurityGroup(childName(name, 'domain'), {

@@ -62,6 +62,7 @@ export function awsRuntime(name: string, args: RuntimeArgs, parent: pulumi.Compo
     logRetentionDays,
     subnetIds: requireRef(args.search.refs, 'subnetIds', 'aws runtime'),
     securityGroupId: requireRef(args.search.refs, 'clientSecurityGroupId', 'aws runtime'),
+    ...(args.auth ? { auth: args.auth } : {}),
   };
   const coreDlqArn = requireRef(args.bus.refs, 'coreDlqArn', 'aws runtime');
   const refs: Record<string, pulumi.Output<string>> = {};

@@ -9,6 +9,7 @@ import * as lambda from '@pulumi/aws/lambda';
 import * as cloudwatch from '@pulumi/aws/cloudwatch';
 import type { NexusManifest } from '../../runtime/manifest';
 import type { Placement } from '../../components/args';
+import type { ApiAuth } from '../../components/config';
 import { childName } from '../../components/naming';
 import { awsTags, policyDocument } from './common';
 import { needsVpc, statementsFor, type FunctionRole, type RuntimeArns } from './runtimeIam';
@@ -27,6 +28,18 @@ export interface FunctionSettings {
   readonly logRetentionDays: pulumi.Input<number>;
   readonly subnetIds: pulumi.Output<string>;
   readonly securityGroupId: pulumi.Output<string>;
+  /** Token verification for the API function. */
+  readonly auth?: ApiAuth;
+}
+
+/** The API's JWT settings as the entry point reads them (runtime/entrypoints/app.ts authFrom). */
+export function authVariables(auth: ApiAuth | undefined): Record<string, string> {
+  if (!auth) return {};
+  return {
+    NEXUS_JWKS_URL: auth.jwksUrl,
+    ...(auth.issuer ? { NEXUS_JWT_ISSUER: auth.issuer } : {}),
+    ...(auth.audience ? { NEXUS_JWT_AUDIENCE: auth.audience } : {}),
+  };
 }
 
 export interface RuntimeFunction {
@@ -66,6 +79,7 @@ export function runtimeFunction(name: string, role: FunctionRole, s: FunctionSet
         NEXUS_MANIFEST: JSON.stringify(m),
         NEXUS_ROLE: role.kind,
         ...(role.kind === 'consumer' ? { NEXUS_CONSUMER_GROUP: role.group } : {}),
+        ...(role.kind === 'api' ? authVariables(s.auth) : {}),
         NODE_OPTIONS: '--enable-source-maps',
       })),
     },

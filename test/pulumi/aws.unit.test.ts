@@ -135,7 +135,13 @@ describe('aws provider under mocks', function () {
     assert.match(String(d.domainEndpointOptions.tlsSecurityPolicy), /TLS-1-2/);
     const policy = JSON.parse(String(d.accessPolicies)) as Obj;
     for (const st of policy.Statement as Obj[]) assert.notEqual(JSON.stringify(st.Principal), '"*"');
-    assert.equal(ofType(dev, 'aws:ec2/internetGateway:InternetGateway').length, 0, 'no route to the internet');
+    for (const sn of ofType(dev, 'aws:ec2/subnet:Subnet')) assert.equal(inputs(sn).mapPublicIpOnLaunch, false, `${sn.name} gives no public IPs`);
+    const domainSg = named(dev, 'aws:ec2/securityGroup:SecurityGroup', '-search-net-domain');
+    for (const rule of inputs(domainSg).ingress as Obj[]) {
+      assert.equal(rule.cidrBlocks, undefined, 'the domain admits security groups, never CIDRs');
+      assert.equal(rule.fromPort, 443);
+    }
+    assert.equal(ofType(dev, 'aws:ec2/natGateway:NatGateway').length, 1, 'egress (JWKS, OTLP) through one NAT');
   });
 
   it('grants runtime roles no wildcard actions and no wildcard resources', () => {
@@ -162,6 +168,8 @@ describe('aws provider under mocks', function () {
       assert.deepEqual(injected.eventStore, manifest.eventStore);
       assert.equal(injected.api, undefined);
       assert.equal(i.tracingConfig.mode, 'Active');
+      const isApi = f.name.endsWith('-runtime-api-fn');
+      assert.equal(i.environment.variables.NEXUS_JWKS_URL, isApi ? 'https://auth.example.com/.well-known/jwks.json' : undefined, `${f.name} JWKS`);
     }
   });
 

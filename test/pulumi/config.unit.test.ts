@@ -28,7 +28,7 @@ describe('decodeConfig', () => {
 
   it('decodes Pulumi string values: integers, JSON lists, key=value tags', () => {
     const c = decodeConfig({
-      ...base, 'nexus:environment': 'prod', 'nexus:eventsPerSecond': '2000', 'nexus:alarmEmails': '["a@b.io"]',
+      ...base, 'nexus:environment': 'prod', 'nexus:authJwksUrl': 'https://id.example.com/jwks', 'nexus:eventsPerSecond': '2000', 'nexus:alarmEmails': '["a@b.io"]',
       'nexus:tags': '["team=core","cost=1"]', 'nexus:monthlyBudgetUsd': '250',
     });
     assert.equal(c.deletionProtection, true, 'prod is protected by default');
@@ -36,10 +36,11 @@ describe('decodeConfig', () => {
     assert.deepEqual(c.alarms.emails, ['a@b.io']);
     assert.deepEqual(c.tags, { team: 'core', cost: '1' });
     assert.equal(c.monthlyBudgetUsd, 250);
+    assert.deepEqual(c.auth, { jwksUrl: 'https://id.example.com/jwks' });
   });
 
   it('lets deletionProtection override the environment default', () => {
-    assert.equal(decodeConfig({ ...base, 'nexus:environment': 'prod', 'nexus:deletionProtection': 'off' }).deletionProtection, false);
+    assert.equal(decodeConfig({ ...base, 'nexus:environment': 'prod', 'nexus:authJwksUrl': 'https://id.example.com/jwks', 'nexus:deletionProtection': 'off' }).deletionProtection, false);
     assert.equal(decodeConfig({ ...base, 'nexus:deletionProtection': 'on' }).deletionProtection, true);
   });
 
@@ -59,6 +60,8 @@ describe('decodeConfig', () => {
     ['broken JSON', { 'nexus:alarmEmails': '[oops' }, /config nexus:alarmEmails: expected a list of strings \(as YAML or JSON\)/],
     ['a bad tag', { 'nexus:tags': '["no-equals"]' }, /config nexus:tags\[0\]: "no-equals" is not allowed/],
     ['gcp without a project', { 'nexus:cloud': 'gcp' }, /config nexus:gcpProject: required when nexus:cloud is "gcp"/],
+    ['prod without a JWKS URL', { 'nexus:environment': 'prod' }, /config nexus:authJwksUrl: required when nexus:environment is "prod"/],
+    ['a plain-http JWKS URL', { 'nexus:authJwksUrl': 'http://id.example.com/jwks' }, /config nexus:authJwksUrl: "http:\/\/id\.example\.com\/jwks" is not allowed/],
     ['a bad deletionProtection', { 'nexus:deletionProtection': 'yes' }, /allowed values: auto, on, off/],
   ];
   for (const [what, patch, message] of bad) {
