@@ -1,6 +1,12 @@
-/** One Cosmos DB SQL container with a hash partition key (v2) and optional default TTL. */
+/** One Cosmos DB SQL container with a hash partition key (v2), optional default TTL, payloads unindexed. */
 import type * as pulumi from '@pulumi/pulumi';
 import * as cosmosdb from '@pulumi/azure-native/cosmosdb';
+
+/**
+ * Payloads the adapters never filter or sort on (event data/metadata, snapshot state, a dead
+ * letter's message): not indexed, which lowers every write's RU charge.
+ */
+export const UNINDEXED_PATHS = ['/data/*', '/metadata/*', '/state/*', '/message/*', '/"_etag"/?'] as const;
 
 export interface ContainerSpec {
   readonly partitionKey: string;
@@ -21,7 +27,7 @@ export function cosmosContainer(
       id,
       partitionKey: { paths: [spec.partitionKey], kind: 'Hash', version: 2 },
       ...(spec.defaultTtl !== undefined ? { defaultTtl: spec.defaultTtl } : {}),
-      indexingPolicy: { indexingMode: 'consistent', automatic: true, includedPaths: [{ path: '/*' }], excludedPaths: [{ path: '/data/*' }, { path: '/"_etag"/?' }] },
+      indexingPolicy: { indexingMode: 'consistent', automatic: true, includedPaths: [{ path: '/*' }], excludedPaths: UNINDEXED_PATHS.map((path) => ({ path })) },
     },
   }, { parent, protect });
 }
