@@ -11,7 +11,7 @@ import type { SnapshotStore } from '../ports/SnapshotStore';
 import { InvalidArgumentError } from '../ports/errors';
 import type { EventMetadata, NewEvent, StoredEvent } from '../ports/events';
 import { decideChecked, fold, type AggregateRegistry, type AnyDecider, type DomainEvent } from './aggregate';
-import { loadAggregate } from './aggregateLoader';
+import { loadAggregate, toDomainEvent } from './aggregateLoader';
 import { CommandIdReusedError, PayloadValidator, commandEventId } from './commandHandlerSupport';
 import { identityPipeline, type EventPipeline } from './pipeline';
 import type { Snapshotter } from './snapshots';
@@ -163,7 +163,9 @@ export class CommandHandler {
     if (!replayed && this.deps.snapshotter) {
       this.deps.snapshotter.afterAppend({
         decider, streamId, previousVersion: loaded.version, loadedSnapshotVersion: loaded.snapshotVersion,
-        version: appended[appended.length - 1]!.version, state: fold(decider, loaded.state, events),
+        // Fold what was stored, read back as a load would see it, so the snapshot equals a fresh load.
+        version: appended[appended.length - 1]!.version,
+        state: fold(decider, loaded.state, this.pipeline.afterRead(appended).map((e) => toDomainEvent<DomainEvent>(e))),
       });
     }
     return this.resultOf(req, name, commandId, appended, replayed);

@@ -4,8 +4,7 @@
  * the Orders domain, command handling with snapshots, the read side (relay, projections, sagas,
  * notifications) and the HTTP API with JWT auth (an HS256 dev secret kept in `.nexus/`).
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import type { FastifyInstance, FastifyPluginAsync, FastifyServerOptions } from 'fastify';
 import { createRuntime, type RuntimeAdapters } from '../createRuntime';
 import { localManifest, type NexusManifest } from '../manifest';
@@ -20,7 +19,10 @@ import { orderDecider } from '../../examples/orders';
 import { inventoryDecider } from '../../examples/orders/inventory/inventory';
 import { orderProjections } from '../../examples/orders/projections';
 import { fulfilmentSaga } from '../../examples/orders/sagas';
-import { mintToken, newDevSecret, SCOPES } from './auth';
+import { mintToken, SCOPES } from './auth';
+import { devSecret } from './devSecret';
+
+export { devSecret };
 import { buildServer } from './server';
 import { readSidePlugins, readSideSetup } from './routes/readSide';
 import { registryApiPlugin } from './registry';
@@ -63,19 +65,6 @@ export interface LocalApp {
 }
 
 export const LOCAL_DECIDERS: readonly AnyDecider[] = [orderDecider, inventoryDecider];
-
-/** The dev secret survives restarts so that printed tokens keep working. */
-export function devSecret(dir: string): string {
-  const file = join(dir, 'dev-jwt-secret');
-  if (existsSync(file)) {
-    const s = readFileSync(file, 'utf8').trim();
-    if (s.length >= 32) return s;
-  }
-  const secret = newDevSecret();
-  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
-  return secret;
-}
 
 export async function startLocalApp(options: LocalAppOptions = {}): Promise<LocalApp> {
   const dir = options.dir ?? '.nexus';

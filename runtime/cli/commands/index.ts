@@ -11,6 +11,8 @@ const registrars: Registrar[] = [
   (require('./schemas') as typeof import('./schemas')).register,
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   (require('./plan') as typeof import('./plan')).register,
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('./token') as typeof import('./token')).register,
 ];
 
 export function registerAll(program: Command): void {
