@@ -98,11 +98,15 @@ export interface RuntimeArgs {
   readonly manifest: pulumi.Input<NexusManifest>;
   /** Directory of the shared runtime bundle (scripts/build-bundle.ts); default "dist/runtime". */
   readonly bundleDir?: string;
-  /** Outputs of the sibling components the runtime is granted access to; required. */
+  /** The event store's outputs (tables, change feed, key) the runtime is granted; required. */
   readonly eventStore: EventStoreOutputs;
+  /** The bus's outputs (streams/topics, queues, DLQs) the runtime publishes to and consumes; required. */
   readonly bus: EventBusOutputs;
+  /** The registry's outputs the runtime reads schemas from; required. */
   readonly registry: SchemaRegistryOutputs;
+  /** The search store's outputs (endpoint, network) projections write to; required. */
   readonly search: SearchIndexOutputs;
+  /** The notification channel's outputs the API pushes through; required. */
   readonly notifications: NotificationsOutputs;
   /** Consumer groups served by the runtime; default ["projections", "sagas"]. */
   readonly consumerGroups?: readonly string[];
@@ -119,9 +123,13 @@ export interface RuntimeArgs {
 export interface ObservabilityArgs {
   /** Where alarms and dashboards live; required. */
   readonly placement: Placement;
+  /** The event store to watch (throttling); required. */
   readonly eventStore: EventStoreOutputs;
+  /** The bus to watch (DLQ depth, consumer lag, throttling); required. */
   readonly bus: EventBusOutputs;
+  /** The search store to watch (health); required. */
   readonly search: SearchIndexOutputs;
+  /** The runtime to watch (relay lag, function throttling/errors); required. */
   readonly runtime: RuntimeOutputs;
   /** E-mail addresses notified by alarms; default []. */
   readonly alarmEmails?: readonly string[];
