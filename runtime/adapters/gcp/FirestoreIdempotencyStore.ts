@@ -1,13 +1,14 @@
 /**
  * IdempotencyStore on Cloud Firestore: one document per key in `<prefix>idempotency`, first
- * writer wins in a transaction until `expiresAt`. `expiresAt` is a Firestore Timestamp so that
+ * writer wins until `expiresAt`: a blind `create` for a new key (1 write), a transaction only
+ * when the key exists. `expiresAt` is a Firestore Timestamp so that
  * a TTL policy on that field (provisioned by providers/gcp) deletes expired records; until it
  * runs, an expired record is treated as absent and overwritten.
  */
 import { Timestamp, type CollectionReference, type Firestore } from '@google-cloud/firestore';
 import { InvalidArgumentError, systemClock, type Clock, type IdempotencyRecord, type IdempotencyStore } from '../../ports';
 import { checkIdempotencyArgs } from '../local/InMemoryIdempotencyStore';
-import { guarded } from './googleErrors';
+import { GrpcCode, guarded, isGrpc, translateTransient } from './googleErrors';
 
 export interface FirestoreIdempotencyStoreOptions {
   readonly firestore: Firestore;
@@ -36,15 +37,26 @@ export class FirestoreIdempotencyStore implements IdempotencyStore {
   async putIfAbsent(key: string, value: unknown, ttlSeconds: number): Promise<{ stored: boolean; record: IdempotencyRecord }> {
     const json = checkIdempotencyArgs(key, value, ttlSeconds);
     const ref = this.ref(key);
-    return guarded(SERVICE, () => this.options.firestore.runTransaction(async (tx) => {
-      const now = this.clock.now();
-      const existing = this.live((await tx.get(ref)).data() as IdempotencyDoc | undefined, now);
-      if (existing) return { stored: false, record: existing };
-      const doc: IdempotencyDoc = {
-        key, value: json, storedAt: now.toISOString(), expiresAt: Timestamp.fromMillis(now.getTime() + ttlSeconds * 1000),
-      };
-      tx.set(ref, doc);
+    const fresh = (now: Date): IdempotencyDoc => ({
+      key, value: json, storedAt: now.toISOString(), expiresAt: Timestamp.fromMillis(now.getTime() + ttlSeconds * 1000),
+    });
+    // The common case (a new key) is one blind create: 1 write, no read.
+    const now = this.clock.now();
+    const doc = fresh(now);
+    try {
+      await ref.create(doc);
       return { stored: true, record: this.live(doc, now)! };
+    } catch (err) {
+      if (!isGrpc(err, GrpcCode.ALREADY_EXISTS)) throw translateTransient(SERVICE, err);
+    }
+    // The key exists: return it while live, replace it once expired (read and write in one transaction).
+    return guarded(SERVICE, () => this.options.firestore.runTransaction(async (tx) => {
+      const at = this.clock.now();
+      const existing = this.live((await tx.get(ref)).data() as IdempotencyDoc | undefined, at);
+      if (existing) return { stored: false, record: existing };
+      const replacement = fresh(at);
+      tx.set(ref, replacement);
+      return { stored: true, record: this.live(replacement, at)! };
     }));
   }
 
