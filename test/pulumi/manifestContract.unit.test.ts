@@ -11,6 +11,7 @@ import { resolveAdapters } from '../../runtime/createRuntime';
 import { KIND_MODULES } from '../../runtime/adapters/registry';
 import { manifestProblems, parseManifest } from '../../runtime/manifestValidation';
 import { localManifest } from '../../runtime/manifest';
+import schema from '../../runtime/manifest.schema.json';
 import { manifestOf, plan, stacksByCloud } from './plans';
 
 const LOCAL_KINDS = new Set(['memory', 'sqlite', 'local', 'sqlite-fts', 'websocket-local']);
@@ -73,6 +74,14 @@ describe('manifest contract (providers ↔ runtime)', function () {
       console.warn(`\n*** NOT YET COVERED: no provider module for these kinds' clouds yet: ${awaitingProvider.join(', ')} ***\n`);
     }
     assert.deepEqual(missingWithProvider, [], 'kinds whose cloud has a provider but no stack produces them');
+  });
+
+  it('the JSON Schema knows exactly the kinds the runtime resolves, per section', () => {
+    const defs = schema.$defs as Record<string, { oneOf: Array<{ properties: { kind: { const: string } } }> }>;
+    for (const [section, table] of Object.entries(KIND_MODULES)) {
+      const kinds = defs[section]?.oneOf.map((v) => v.properties.kind.const).sort();
+      assert.deepEqual(kinds, Object.keys(table).sort(), `manifest.schema.json $defs.${section} vs KIND_MODULES.${section}`);
+    }
   });
 
   it('rejects a manifest with a bad field, naming the path', () => {
