@@ -168,6 +168,8 @@ describe('aws provider under mocks', function () {
       assert.deepEqual(injected.eventStore, manifest.eventStore);
       assert.equal(injected.api, undefined);
       assert.equal(i.tracingConfig.mode, 'Active');
+      const envBytes = Object.entries(i.environment.variables as Record<string, string>).reduce((n, [k, v]) => n + k.length + v.length, 0);
+      assert.ok(envBytes < 4096, `${f.name}: Lambda environment is ${envBytes} bytes (limit 4 KB)`);
       const isApi = f.name.endsWith('-runtime-api-fn');
       assert.equal(i.environment.variables.NEXUS_JWKS_URL, isApi ? 'https://auth.example.com/.well-known/jwks.json' : undefined, `${f.name} JWKS`);
     }
