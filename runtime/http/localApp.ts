@@ -21,8 +21,6 @@ import { orderProjections } from '../../examples/orders/projections';
 import { fulfilmentSaga } from '../../examples/orders/sagas';
 import { mintToken, SCOPES } from './auth';
 import { devSecret } from './devSecret';
-
-export { devSecret };
 import { buildServer } from './server';
 import { readSidePlugins, readSideSetup } from './routes/readSide';
 import { registryApiPlugin } from './registry';
@@ -63,6 +61,8 @@ export interface LocalApp {
   readonly devToken: string;
   close(): Promise<void>;
 }
+
+export { devSecret };
 
 export const LOCAL_DECIDERS: readonly AnyDecider[] = [orderDecider, inventoryDecider];
 
