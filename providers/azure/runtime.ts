@@ -9,6 +9,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as web from '@pulumi/azure-native/web';
 import type { RuntimeArgs } from '../../components/args';
+import type { ApiAuth } from '../../components/config';
 import type { RuntimeOutputs } from '../../components/outputs';
 import { DEFAULTS } from '../../components/defaults';
 import { requireRef } from '../../components/naming';
@@ -28,6 +29,16 @@ export function flexMemory(mb: number): number {
 export function snapshotNcrontab(minutes: number): string {
   if (!Number.isInteger(minutes) || minutes < 1) throw new Error(`snapshot schedule: ${minutes} minutes; expected an integer >= 1`);
   return minutes < 60 ? `0 */${minutes} * * * *` : `0 0 */${Math.min(23, Math.round(minutes / 60))} * * *`;
+}
+
+/** The API's JWT settings as the entry point reads them (runtime/entrypoints/app.ts authFrom). */
+export function authSettings(auth: ApiAuth | undefined): Array<{ name: string; value: string }> {
+  if (!auth) return [];
+  return [
+    { name: 'NEXUS_JWKS_URL', value: auth.jwksUrl },
+    ...(auth.issuer ? [{ name: 'NEXUS_JWT_ISSUER', value: auth.issuer }] : []),
+    ...(auth.audience ? [{ name: 'NEXUS_JWT_AUDIENCE', value: auth.audience }] : []),
+  ];
 }
 
 /** Prod: where the search indexes' customer-managed key is (enforced by the search service). */
@@ -108,6 +119,7 @@ export function azureRuntime(state: AzureState, name: string, args: RuntimeArgs,
         { name: 'NEXUS_SNAPSHOT_SCHEDULE', value: pulumi.output(args.snapshotScheduleMinutes ?? DEFAULTS.snapshotScheduleMinutes).apply(snapshotNcrontab) },
         { name: 'NEXUS_CONSUMER_GROUPS', value: (args.consumerGroups ?? DEFAULTS.consumerGroups).join(',') },
         ...searchKeySettings(args.search.refs),
+        ...authSettings(args.auth),
         { name: 'NEXUS_MANIFEST', value: pulumi.output(args.manifest).apply((m) => JSON.stringify(m)) },
       ],
     },

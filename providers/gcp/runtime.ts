@@ -44,7 +44,7 @@ export function gcpRuntime(name: string, args: RuntimeArgs, parent: pulumi.Compo
   const apiName = ref(args.notifications.refs, 'apiServiceName');
   const workerName = cloudRunServiceName(`${name}-worker`);
   // The API service name was fixed by the notifications component (its URL is in the manifest).
-  const apiSvc = runtimeService(name, ctx, { serviceName: apiName, role: 'api', email: api.email, manifest: args.manifest, source, memoryMb, dependsOn: grants }, parent);
+  const apiSvc = runtimeService(name, ctx, { serviceName: apiName, role: 'api', email: api.email, manifest: args.manifest, source, memoryMb, dependsOn: grants, ...(args.auth ? { auth: args.auth } : {}) }, parent);
   const workerSvc = runtimeService(name, ctx, { serviceName: workerName, role: 'worker', email: worker.email, manifest: args.manifest, source, memoryMb, dependsOn: grants }, parent);
 
   // The API is the one public endpoint (authentication is the runtime's JWT check).

@@ -10,6 +10,7 @@ import * as storage from '@pulumi/gcp/storage';
 import * as artifactregistry from '@pulumi/gcp/artifactregistry';
 import * as cloudrunv2 from '@pulumi/gcp/cloudrunv2';
 import type { NexusManifest } from '../../runtime/manifest';
+import type { ApiAuth } from '../../components/config';
 import type { GcpContext } from './common';
 import { cloudName } from '../../components/naming';
 
@@ -61,6 +62,18 @@ export interface ServiceSpec {
   readonly source: RuntimeSource;
   readonly memoryMb: pulumi.Input<number>;
   readonly dependsOn: pulumi.Resource[];
+  /** Token verification of the API (api role only). */
+  readonly auth?: ApiAuth;
+}
+
+/** The API's JWT settings as the entry point reads them (runtime/entrypoints/app.ts authFrom). */
+export function authEnvs(auth: ApiAuth | undefined): Array<{ name: string; value: string }> {
+  if (!auth) return [];
+  return [
+    { name: 'NEXUS_JWKS_URL', value: auth.jwksUrl },
+    ...(auth.issuer ? [{ name: 'NEXUS_JWT_ISSUER', value: auth.issuer }] : []),
+    ...(auth.audience ? [{ name: 'NEXUS_JWT_AUDIENCE', value: auth.audience }] : []),
+  ];
 }
 
 /** Cloud Run memory limit string ("512Mi"); Cloud Run needs at least 512Mi with 1 vCPU for Node. */
@@ -102,6 +115,7 @@ export function runtimeService(name: string, ctx: GcpContext, s: ServiceSpec, pa
           { name: 'NEXUS_ROLE', value: s.role },
           { name: 'NEXUS_MANIFEST', value: pulumi.output(s.manifest).apply((m) => JSON.stringify(m)) },
           { name: 'NODE_ENV', value: 'production' },
+          ...(s.role === 'api' ? authEnvs(s.auth) : []),
         ],
         resources: { limits: { cpu: '1', memory: pulumi.output(s.memoryMb).apply(memoryLimit) }, cpuIdle: true, startupCpuBoost: true },
         ports: { containerPort: 8080 },

@@ -123,6 +123,7 @@ describe('Azure provider under mocks: azure-prod stack', function () {
     assert.ok(app.inputs.virtualNetworkSubnetId, 'VNet integration');
     const settings = new Map((app.inputs.siteConfig.appSettings as Array<{ name: string; value: string }>).map((s) => [s.name, s.value]));
     assert.equal(settings.get('NexusCosmos__credential'), 'managedidentity');
+    assert.equal(settings.get('NEXUS_JWKS_URL'), 'https://auth.example.com/.well-known/jwks.json', 'the API verifies tokens (nexus:authJwksUrl)');
     assert.match(String(settings.get('NEXUS_SEARCH_CMK_KEY_NAME')), /-search-cmk$/, 'indexes can name the enforced search key');
     assert.equal((JSON.parse(settings.get('NEXUS_MANIFEST')!) as NexusManifest).bus.kind, 'eventhubs');
     for (const [k, v] of settings) assert.doesNotMatch(`${k}=${v}`, /AccountKey=|SharedAccessKey=/, 'no keys in settings');

@@ -131,6 +131,12 @@ describe('GCP provider under mocks: gcp-prod stack', function () {
     assert.equal(bucket.inputs.uniformBucketLevelAccess, true);
     const env = (api.inputs.template.containers[0].envs as Array<{ name: string; value: string }>).find((e) => e.name === 'NEXUS_MANIFEST');
     assert.equal((JSON.parse(env!.value) as NexusManifest).cloud, 'gcp', 'the manifest reaches the service');
+    const envOf = (svc: typeof api) => new Map((svc.inputs.template.containers[0].envs as Array<{ name: string; value: string }>).map((e) => [e.name, e.value]));
+    assert.equal(envOf(api).get('NEXUS_JWKS_URL'), 'https://auth.example.com/.well-known/jwks.json', 'the API verifies tokens (nexus:authJwksUrl)');
+    assert.equal(envOf(api).get('NEXUS_JWT_AUDIENCE'), 'nexus-api');
+    assert.equal(envOf(worker).get('NEXUS_JWKS_URL'), undefined, 'the internal worker serves no user requests');
+    assert.equal(envOf(api).get('NEXUS_ROLE'), 'api');
+    assert.equal(envOf(worker).get('NEXUS_ROLE'), 'worker');
   });
 
   it('wires the relay to an Eventarc Firestore trigger and snapshots to Cloud Scheduler', () => {
