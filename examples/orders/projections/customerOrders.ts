@@ -6,7 +6,7 @@
  */
 import type { StoredEvent } from '../../../runtime/ports/events';
 import { PermanentError } from '../../../runtime/ports/EventBus';
-import { ProjectionGapError, tenantOf, updateOnce, type ProjectionContext, type ProjectionDefinition } from '../../../runtime/core/projections';
+import { canonicalJson, ProjectionGapError, tenantOf, updateOnce, type ProjectionContext, type ProjectionDefinition } from '../../../runtime/core/projections';
 
 type Status = 'placed' | 'paid' | 'shipped' | 'cancelled';
 
@@ -33,7 +33,7 @@ function withStatus(doc: CustomerOrdersDoc | undefined, customerId: string, id: 
   const values = Object.values(orders);
   const count = (s: Status): number => values.filter((v) => v === s).length;
   return {
-    ...(doc ?? {}), id, kind: 'customer', customerId, ordersJson: JSON.stringify(orders),
+    ...(doc ?? {}), id, kind: 'customer', customerId, ordersJson: canonicalJson(orders),
     orderCount: values.length, placed: count('placed'), paid: count('paid'), shipped: count('shipped'), cancelled: count('cancelled'),
   };
 }

@@ -69,7 +69,7 @@ export function guard(doc: SearchDocument | undefined, event: StoredEvent, first
 /** Returns the document with `event` recorded as applied. */
 export function markApplied<T extends SearchDocument>(doc: T, event: StoredEvent, previous?: SearchDocument): T {
   const applied = { ...appliedVersions(previous ?? doc), [event.streamId]: event.version };
-  return { ...doc, tenant: tenantOf(event), [APPLIED_FIELD.name]: JSON.stringify(applied) };
+  return { ...doc, tenant: tenantOf(event), [APPLIED_FIELD.name]: canonicalJson(applied) };
 }
 
 /**
@@ -90,6 +90,14 @@ export async function updateOnce<T extends SearchDocument>(
   const doc = next(current);
   if (doc) ctx.put(markApplied(doc, event, current));
   return true;
+}
+
+/**
+ * JSON with keys sorted: a document's bookkeeping must not depend on the order in which
+ * streams were applied (live delivery order differs from a rebuild's read-all order).
+ */
+export function canonicalJson(map: Readonly<Record<string, unknown>>): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
 }
 
 /** The tenant of an event (every Nexus stream id is tenant-qualified). */

@@ -140,6 +140,7 @@ export class SagaCoordinator<S> {
       const id = inputId(input);
       if (inst.processed.has(id)) {
         this.stats.duplicates++;
+        await this.syncIndex(inst);
         return inst;
       }
       if (!inst.exists && !(input.kind === 'event' && this.definition.startsOn.includes(input.type))) return undefined;
@@ -153,8 +154,9 @@ export class SagaCoordinator<S> {
         if (isConcurrencyError(err)) this.stats.conflicts++;
         throw err;
       }
-      await this.indexTimeouts(inst, data);
-      return this.load(tenant, sagaId);
+      const after = await this.load(tenant, sagaId);
+      await this.syncIndex(after);
+      return after;
     }, this.retry);
   }
 
@@ -177,35 +179,32 @@ export class SagaCoordinator<S> {
     };
   }
 
-  /** Keeps the durable timeout index and the instance index in step with a recorded reaction. */
-  private async indexTimeouts(before: SagaInstance<S>, r: SagaReactedData): Promise<void> {
-    const key = (name: string, dueAt: string): string => `${TIMEOUT_PREFIX}${this.definition.name}:${dueAt}:${before.streamId}:${name}`;
-    const drop = new Set<string>([...r.cancelled, ...r.timeouts.map((t) => t.name)]);
-    if (r.status === 'completed') for (const n of before.timeouts.keys()) drop.add(n);
-    if (r.input.kind === 'timeout') await this.deps.checkpoints.delete(key(r.input.name, r.input.dueAt));
-    for (const n of drop) {
-      const due = before.timeouts.get(n);
-      if (due) await this.deps.checkpoints.delete(key(n, due));
+  /**
+   * Makes the durable timeout index and the instance index match the instance (idempotent: run
+   * again after a duplicate input too, so a crash between the append and the index update heals).
+   */
+  private async syncIndex(inst: SagaInstance<S>): Promise<void> {
+    const prefix = `${TIMEOUT_PREFIX}${this.definition.name}:${inst.streamId}:`;
+    const wanted = new Map([...inst.timeouts].map(([name, dueAt]) => [`${prefix}${name}`, JSON.stringify({ tenant: inst.tenant, sagaId: inst.sagaId, name, dueAt })]));
+    for (const { name, value } of await this.deps.checkpoints.list(prefix)) {
+      if (wanted.get(name) === value) wanted.delete(name);
+      else if (!wanted.has(name)) await this.deps.checkpoints.delete(name);
     }
-    if (r.status !== 'completed') {
-      for (const t of r.timeouts) {
-        await this.deps.checkpoints.set(key(t.name, t.dueAt), JSON.stringify({ tenant: before.tenant, sagaId: before.sagaId, name: t.name, dueAt: t.dueAt }));
-      }
-    }
-    await this.deps.checkpoints.set(`${instancePrefix(this.definition.name)}${before.streamId}`, r.status);
+    for (const [name, value] of wanted) await this.deps.checkpoints.set(name, value);
+    const statusKey = `${instancePrefix(this.definition.name)}${inst.streamId}`;
+    if ((await this.deps.checkpoints.get(statusKey)) !== inst.status) await this.deps.checkpoints.set(statusKey, inst.status);
   }
 
   /** Fires every timeout due now (also callable directly from tests). Returns how many fired. */
   async fireDueTimeouts(): Promise<number> {
     const now = this.now().toISOString();
     const entries = await this.deps.checkpoints.list(`${TIMEOUT_PREFIX}${this.definition.name}:`);
+    const due = entries.map((e) => JSON.parse(e.value) as { tenant: string; sagaId: string; name: string; dueAt: string }).filter((t) => t.dueAt <= now);
+    due.sort((a, b) => (a.dueAt < b.dueAt ? -1 : 1));
     let fired = 0;
-    for (const { name, value } of entries) {
-      const t = JSON.parse(value) as { tenant: string; sagaId: string; name: string; dueAt: string };
-      if (t.dueAt > now) break;
+    for (const t of due) {
       try {
         await this.run(t.tenant, t.sagaId, { kind: 'timeout', name: t.name, dueAt: t.dueAt });
-        await this.deps.checkpoints.delete(name);
         this.stats.timeoutsFired++;
         fired++;
       } catch (err) {
