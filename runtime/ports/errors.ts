@@ -16,8 +16,11 @@ export abstract class NexusError extends Error {
 export class UnavailableError extends NexusError {
   readonly code = 'UNAVAILABLE' as const;
   override readonly retryable = true;
-  constructor(readonly service: string, detail: string, options?: { cause?: unknown }) {
+  /** How long the service asked callers to wait (e.g. Cosmos x-ms-retry-after-ms, HTTP Retry-After), when it said. */
+  readonly retryAfterMs?: number;
+  constructor(readonly service: string, detail: string, options?: { cause?: unknown; retryAfterMs?: number }) {
     super(`${service} is unavailable: ${detail}`, options);
+    if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 }
 
