@@ -114,7 +114,7 @@ const EVENT_TYPE = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 /** Every `nexus:` key, without its namespace. Order is the order Pulumi.yaml lists them in. */
 export const KEY_DECODERS = {
   cloud: oneOf(['aws', 'gcp', 'azure', 'selfhosted'] as const, undefined, 'Cloud the platform is provisioned on: aws, gcp, azure or selfhosted.'),
-  environment: oneOf(['dev', 'staging', 'prod'] as const, 'dev', 'Deployment environment; outside dev, stores get deletion protection and larger defaults.'),
+  environment: oneOf(['dev', 'staging', 'prod'] as const, 'dev', 'Deployment environment; outside dev, stores get deletion protection and nexus:authJwksUrl is required.'),
   region: text(/^[a-z][a-z0-9-]{1,30}[a-z0-9]$/, true, 'AWS region, GCP region or Azure location (e.g. eu-west-1, europe-west1, westeurope).'),
   gcpProject: text(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, false, 'GCP project id; required when nexus:cloud is gcp.', ''),
   azureResourceGroup: text(/^[-\w.()]{1,90}$/, false, 'Existing Azure resource group to deploy into; a new one is created when empty.', ''),
