@@ -2,7 +2,7 @@
  * What every Azure component of one platform shares, created once per provider instance by the
  * first component that needs it (NexusPlatform's EventStore) and named after the platform:
  * the resource group (unless the stack names one), the user-assigned runtime identity, the
- * virtual network with its `functions` and `endpoints` subnets, private DNS zones on demand,
+ * virtual network with its `functions` (NAT egress) and `endpoints` subnets, private DNS zones on demand,
  * and in prod the Key Vault that holds the customer-managed keys (ADR 0123).
  */
 import * as pulumi from '@pulumi/pulumi';
@@ -73,9 +73,18 @@ export function createFoundation(componentName: string, placement: Placement, pa
 
   const identity = new managedidentity.UserAssignedIdentity(`${platform}-identity`, { ...rg }, opts);
   const vnet = new network.VirtualNetwork(`${platform}-vnet`, { ...rg, addressSpace: { addressPrefixes: [VNET_CIDR] } }, opts);
+  // Egress for what is not behind a private endpoint (the JWKS of the token issuer, an OTLP
+  // collector): one NAT gateway on the functions subnet; the subnets keep no default outbound access.
+  const egressIp = new network.PublicIPAddress(`${platform}-egress-ip`, {
+    ...rg, sku: { name: 'Standard', tier: 'Regional' }, publicIPAllocationMethod: 'Static', publicIPAddressVersion: 'IPv4',
+  }, opts);
+  const nat = new network.NatGateway(`${platform}-nat`, {
+    ...rg, sku: { name: 'Standard' }, idleTimeoutInMinutes: 4, publicIpAddresses: [{ id: egressIp.id }],
+  }, opts);
   const functionsSubnet = new network.Subnet(`${platform}-functions-subnet`, {
     resourceGroupName, virtualNetworkName: vnet.name, addressPrefix: FUNCTIONS_SUBNET_CIDR, defaultOutboundAccess: false,
     delegations: [{ name: 'flex-consumption', serviceName: 'Microsoft.App/environments' }],
+    natGateway: { id: nat.id },
   }, opts);
   const endpointsSubnet = new network.Subnet(`${platform}-endpoints-subnet`, {
     resourceGroupName, virtualNetworkName: vnet.name, addressPrefix: ENDPOINTS_SUBNET_CIDR, defaultOutboundAccess: false,
