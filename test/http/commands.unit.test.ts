@@ -54,6 +54,9 @@ describe('POST /commands/:aggregate/:id', () => {
   it('400 MALFORMED_JSON for a body that is not JSON', async () => {
     await expectError(await post('/commands/Order/1', '{"type": "PlaceOrder",', { 'content-type': 'application/json' }), 400, 'MALFORMED_JSON');
   });
+  it('415 UNSUPPORTED_MEDIA_TYPE for a body that is not JSON by content type', async () => {
+    await expectError(await post('/commands/Order/1', 'type=PlaceOrder', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+  });
   it('400 BAD_REQUEST naming the field for a body without type', async () => {
     const body = await expectError(await post('/commands/Order/1', { payload: {} }), 400, 'BAD_REQUEST');
     assert.equal(body.message.startsWith('body.type'), true, body.message);
