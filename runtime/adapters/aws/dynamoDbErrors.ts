@@ -9,6 +9,7 @@ import { UnavailableError } from '../../ports';
 const THROTTLING = new Set([
   'ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded',
   'InternalServerError', 'ServiceUnavailable', 'TransactionInProgressException', 'LimitExceededException',
+  'ThrottledException', 'RequestThrottled', 'KMSThrottlingException', 'InternalError', 'InternalFailure',
 ]);
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'TimeoutError']);
 
