@@ -3,7 +3,7 @@ import { InMemoryCheckpointStore } from '../../runtime/adapters/local/InMemoryCh
 import { InMemoryEventStore } from '../../runtime/adapters/local/InMemoryEventStore';
 import { InMemoryIdempotencyStore } from '../../runtime/adapters/local/InMemoryIdempotencyStore';
 import { InMemorySnapshotStore } from '../../runtime/adapters/local/InMemorySnapshotStore';
-import { ManualClock } from '../../runtime/ports';
+import { ManualClock, type SnapshotStore } from '../../runtime/ports';
 import { AggregateRegistry, type AnyDecider } from '../../runtime/core/aggregate';
 import { CommandHandler, type CommandHandlerDeps, type CommandRequest } from '../../runtime/core/commandHandler';
 import { Snapshotter, type SnapshotPolicy } from '../../runtime/core/snapshots';
@@ -13,6 +13,8 @@ export function coreFixture(options: {
   deciders?: AnyDecider[];
   policy?: Partial<SnapshotPolicy>;
   handler?: Partial<CommandHandlerDeps>;
+  /** The store the snapshotter writes to (default: the fixture's in-memory one). */
+  snapshotWrites?: SnapshotStore;
 } = {}) {
   const clock = new ManualClock();
   const eventStore = new InMemoryEventStore({ clock });
@@ -22,7 +24,7 @@ export function coreFixture(options: {
   const aggregates = new AggregateRegistry(options.deciders ?? [orderDecider]);
   const errors: unknown[] = [];
   const snapshotter = new Snapshotter(
-    { eventStore, snapshots, checkpoints, aggregates, clock, logger: { error: (obj) => errors.push(obj) } },
+    { eventStore, snapshots: options.snapshotWrites ?? snapshots, checkpoints, aggregates, clock, logger: { error: (obj) => errors.push(obj) } },
     { everyNEvents: 100, maxAgeSeconds: 3600, ...options.policy },
   );
   const handler = new CommandHandler({ eventStore, snapshots, idempotency, aggregates, snapshotter, ...options.handler });

@@ -56,9 +56,7 @@ describe('Snapshotter', () => {
       load: (id, o) => fx.snapshots.load(id, o),
       close: async () => undefined,
     };
-    const blocked = coreFixture({ policy: { everyNEvents: 1 }, handler: { snapshots: slow } });
-    // Rewire the snapshotter of `blocked` to write through the slow store.
-    (blocked.snapshotter as unknown as { deps: { snapshots: SnapshotStore } }).deps.snapshots = slow;
+    const blocked = coreFixture({ policy: { everyNEvents: 1 }, handler: { snapshots: slow }, snapshotWrites: slow });
     const r = await blocked.handler.handle(place('1'));
     assert.equal(r.version, 1, 'the command resolved while the snapshot write is held');
     assert.equal(await fx.snapshots.load('acme:Order-1'), undefined);
@@ -68,14 +66,14 @@ describe('Snapshotter', () => {
   });
 
   it('logs and counts a failed snapshot write; the command still succeeds', async () => {
-    const fx = coreFixture({ policy: { everyNEvents: 1 } });
-    (fx.snapshotter as unknown as { deps: { snapshots: SnapshotStore } }).deps.snapshots = {
+    const failing: SnapshotStore = {
       save: async () => {
         throw new Error('disk full');
       },
       load: async () => undefined,
       close: async () => undefined,
     };
+    const fx = coreFixture({ policy: { everyNEvents: 1 }, snapshotWrites: failing });
     const r = await fx.handler.handle(place('1'));
     await fx.snapshotter.idle();
     assert.equal(r.version, 1);
