@@ -1,0 +1,61 @@
+/**
+ * The Nexus tables on PostgreSQL, as ordered migrations (applied on start by connection.ts).
+ * events.position is a bigserial assigned while the append holds the global append lock
+ * (ADR 0080), so position order is commit order and readAll never skips a committed event.
+ * recorded_at is the ISO-8601 text the store stamped (exact round trip, ordered like the time).
+ */
+export interface Migration {
+  readonly id: number;
+  sql(schema: string): string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    id: 1,
+    sql: (s) => `
+      CREATE TABLE ${s}.events (
+        position bigserial PRIMARY KEY,
+        stream_id text NOT NULL,
+        version bigint NOT NULL,
+        event_id text NOT NULL,
+        type text NOT NULL,
+        schema_version int NOT NULL,
+        data jsonb NOT NULL,
+        metadata jsonb NOT NULL,
+        recorded_at text NOT NULL,
+        UNIQUE (stream_id, version),
+        UNIQUE (stream_id, event_id)
+      );
+      CREATE TABLE ${s}.snapshots (
+        stream_id text NOT NULL,
+        version bigint NOT NULL,
+        aggregate_type text NOT NULL,
+        state_version int NOT NULL,
+        state jsonb NOT NULL,
+        taken_at text NOT NULL,
+        PRIMARY KEY (stream_id, version)
+      );
+      CREATE TABLE ${s}.checkpoints (name text COLLATE "C" PRIMARY KEY, value text NOT NULL);
+      CREATE TABLE ${s}.idempotency (
+        key text PRIMARY KEY,
+        value jsonb NOT NULL,
+        stored_at text NOT NULL,
+        expires_at text NOT NULL,
+        expires_ms bigint NOT NULL
+      );
+      CREATE INDEX idempotency_expiry ON ${s}.idempotency (expires_ms);`,
+  },
+  {
+    id: 2,
+    sql: (s) => `
+      CREATE TABLE ${s}.search_indexes (name text PRIMARY KEY, definition jsonb NOT NULL);
+      CREATE TABLE ${s}.search_documents (
+        index_name text NOT NULL REFERENCES ${s}.search_indexes (name) ON DELETE CASCADE,
+        id text COLLATE "C" NOT NULL,
+        doc jsonb NOT NULL,
+        tsv tsvector NOT NULL,
+        PRIMARY KEY (index_name, id)
+      );
+      CREATE INDEX search_documents_tsv ON ${s}.search_documents USING gin (tsv);`,
+  },
+];
