@@ -13,6 +13,10 @@ const registrars: Registrar[] = [
   (require('./plan') as typeof import('./plan')).register,
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   (require('./token') as typeof import('./token')).register,
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('./projections') as typeof import('./projections')).register,
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('./dlq') as typeof import('./dlq')).register,
 ];
 
 export function registerAll(program: Command): void {
