@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { CosmosClient } from '@azure/cosmos';
 import { CosmosEventStore } from '../../runtime/adapters/azure/CosmosEventStore';
-import { isConcurrencyError, isDuplicateEventError, isEventTooLargeError, isUnavailableError, type NewEvent, type UnavailableError } from '../../runtime/ports';
+import { isConcurrencyError, isDuplicateEventError, isEventTooLargeError, isUnavailableError, type NewEvent } from '../../runtime/ports';
 import { COSMOS_TEST_KEY, useCosmosServer } from '../servers/cosmos';
 import { freshContainer } from './cosmosFixture';
 import { RecordedCosmosHttp, isBatch, multiStatus } from './recordedCosmosHttp';
