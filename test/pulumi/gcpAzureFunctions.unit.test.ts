@@ -13,7 +13,10 @@ import { retentionHours } from '../../providers/azure/eventBus';
 import { flexMemory, snapshotNcrontab } from '../../providers/azure/runtime';
 import { schemaGroupName } from '../../providers/azure/schemaRegistry';
 import { budgetStart } from '../../providers/azure/observability';
-import type { SchemaDefinition } from '../../components/args';
+import type { Placement, SchemaDefinition } from '../../components/args';
+import type * as pulumi from '@pulumi/pulumi';
+import { gcpContext } from '../../providers/gcp/common';
+import { azureEventBus } from '../../providers/azure/eventBus';
 
 const schema = (subject: string, version: number, definition = '{"type":"record","name":"X","fields":[]}'): SchemaDefinition =>
   ({ subject, version, definition, compatibility: 'BACKWARD', file: `schemas/${subject}.v${version}.avsc` });
@@ -69,6 +72,25 @@ describe('GCP provider functions', () => {
   it('declares the composite indexes the Firestore adapters query', () => {
     const ids = EVENT_STORE_INDEXES.map((i) => i.id);
     assert.deepEqual(ids, ['events-stream-fwd', 'events-stream-bwd', 'snapshots-stream', 'snapshots-stream-state']);
+  });
+});
+
+const placement = (over: Partial<Placement>): Placement =>
+  ({ cloud: 'gcp', environment: 'prod', region: 'europe-west1', deletionProtection: true, tags: {}, ...over });
+const noParent = undefined as unknown as pulumi.ComponentResource;
+
+describe('provider argument errors name what is wrong', () => {
+  it('GCP: a placement without a project, or for another cloud', () => {
+    assert.throws(() => gcpContext(placement({}), noParent), /placement\.gcpProject is required \(set nexus:gcpProject\)/);
+    assert.throws(() => gcpContext(placement({ cloud: 'aws', gcpProject: 'p' }), noParent), /placement\.cloud is "aws", expected "gcp"/);
+    const ctx = gcpContext(placement({ gcpProject: 'p', tags: { Team: 'X' } }), noParent);
+    assert.equal(ctx.cmek, true);
+    assert.equal(ctx.labels.team, 'x');
+  });
+
+  it('Azure: the bus needs the event store of the same provider first (its dead letters live there)', () => {
+    assert.throws(() => azureEventBus({ foundation: { ctx: {} } as never }, 'p-bus', { placement: placement({ cloud: 'azure' }) }, noParent),
+      /Azure EventBus p-bus: dead letters live in the event store's Cosmos account; create the EventStore first/);
   });
 });
 
