@@ -1,20 +1,19 @@
 /**
- * Notifier on API Gateway WebSocket APIs. Subscriptions live in the DynamoDB connections table:
- * one item per (tenant#channel, connection) so publish is one Query, plus one item per
- * (conn#connection, channel) so a disconnect removes all of a connection's subscriptions. The
- * WebSocket route handlers ($connect/$disconnect/subscribe messages) call subscribe /
- * unsubscribe / disconnect; publish posts the same JSON frame the local WebSocketNotifier sends
- * to each connection with PostToConnection. A GoneException means the client left without a
- * $disconnect: its subscriptions are removed and it does not count as reached.
+ * Notifier on API Gateway WebSocket APIs. Subscriptions live in the DynamoDB connections table
+ * (pk only): a channel item (pk = "<tenant>#<channel>") holds the string set of subscribed
+ * connection ids, so publish is one GetItem; a connection item (pk = "conn#<id>") holds the set
+ * of its channel keys, so a disconnect removes all of its subscriptions. The WebSocket route
+ * handlers ($connect/$disconnect/subscribe messages) call subscribe / unsubscribe / disconnect;
+ * publish posts the same JSON frame the local WebSocketNotifier sends with PostToConnection. A
+ * GoneException means the client left without a $disconnect: its subscriptions are removed and
+ * it does not count as reached. Only connection items carry `ttl` (idle connections expire).
  */
-import {
-  BatchWriteItemCommand, DeleteItemCommand, QueryCommand, type DynamoDBClient, type WriteRequest,
-} from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, GetItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GoneException, PostToConnectionCommand, type ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { InvalidArgumentError, UnavailableError, systemClock, type Clock, type Notification, type Notifier } from '../../ports';
 import { checkChannel } from '../local/InMemoryNotifier';
 import { ATTR } from './dynamoDbSchema';
-import { N, S, str, type Item } from './dynamoDbEventItems';
+import { N, S, type Item } from './dynamoDbEventItems';
 import { errorMessage, errorName, isThrottling, translateDynamoError } from './dynamoDbErrors';
 
 export interface ApiGatewayWebSocketNotifierOptions {
@@ -39,46 +38,29 @@ export class ApiGatewayWebSocketNotifier implements Notifier {
 
   async subscribe(connectionId: string, tenant: string, channel: string): Promise<void> {
     this.checkIds(connectionId, tenant);
-    checkChannel(channel);
+    const key = channelKey(tenant, checkChannel(channel));
     const ttl = N(Math.ceil(this.clock.now().getTime() / 1000) + (this.o.ttlSeconds ?? 7200));
-    const key = channelKey(tenant, channel);
-    await this.batchWrite([
-      { PutRequest: { Item: { [ATTR.pk]: S(key), [ATTR.sk]: S(connectionId), [ATTR.ttl]: ttl } } },
-      { PutRequest: { Item: { [ATTR.pk]: S(`conn#${connectionId}`), [ATTR.sk]: S(key), [ATTR.ttl]: ttl } } },
-    ]);
+    await this.update(`conn#${connectionId}`, 'ADD #set :v SET #ttl = :ttl', key, { '#ttl': ATTR.ttl }, { ':ttl': ttl });
+    await this.update(key, 'ADD #set :v', connectionId);
   }
 
   async unsubscribe(connectionId: string, tenant: string, channel: string): Promise<void> {
     this.checkIds(connectionId, tenant);
     const key = channelKey(tenant, checkChannel(channel));
-    await this.dynamo(() => this.o.dynamodb.send(new DeleteItemCommand({ TableName: this.o.table, Key: { [ATTR.pk]: S(key), [ATTR.sk]: S(connectionId) } })));
-    await this.dynamo(() => this.o.dynamodb.send(new DeleteItemCommand({ TableName: this.o.table, Key: { [ATTR.pk]: S(`conn#${connectionId}`), [ATTR.sk]: S(key) } })));
+    await this.update(key, 'DELETE #set :v', connectionId);
+    await this.update(`conn#${connectionId}`, 'DELETE #set :v', key);
   }
 
   /** Removes every subscription of a connection ($disconnect, or GoneException on post). */
   async disconnect(connectionId: string): Promise<void> {
-    const keys = (await this.queryAll(`conn#${connectionId}`)).map((i) => str(i, ATTR.sk)!);
-    const deletes: WriteRequest[] = keys.flatMap((k) => [
-      { DeleteRequest: { Key: { [ATTR.pk]: S(k), [ATTR.sk]: S(connectionId) } } },
-      { DeleteRequest: { Key: { [ATTR.pk]: S(`conn#${connectionId}`), [ATTR.sk]: S(k) } } },
-    ]);
-    for (let i = 0; i < deletes.length; i += 25) await this.batchWrite(deletes.slice(i, i + 25));
-  }
-
-  /** BatchWriteItem, resending UnprocessedItems (throttled partitions) with a short backoff. */
-  private async batchWrite(requests: WriteRequest[]): Promise<void> {
-    let pending = requests;
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      const out = await this.dynamo(() => this.o.dynamodb.send(new BatchWriteItemCommand({ RequestItems: { [this.o.table]: pending } })));
-      pending = out.UnprocessedItems?.[this.o.table] ?? [];
-      if (pending.length > 0 && attempt >= 5) throw new UnavailableError(`DynamoDB table ${this.o.table}`, `${pending.length} subscription write(s) unprocessed after ${attempt} attempts`);
-      if (pending.length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-    }
+    const item = await this.getItem(`conn#${connectionId}`);
+    for (const key of item?.['members']?.SS ?? []) await this.update(key, 'DELETE #set :v', connectionId);
+    await this.dynamo(() => this.o.dynamodb.send(new DeleteItemCommand({ TableName: this.o.table, Key: { [ATTR.pk]: S(`conn#${connectionId}`) } })));
   }
 
   async publish(n: Notification): Promise<number> {
     checkChannel(n.channel);
-    const connections = (await this.queryAll(channelKey(n.tenant, n.channel))).map((i) => str(i, ATTR.sk)!);
+    const connections = (await this.getItem(channelKey(n.tenant, n.channel)))?.['members']?.SS ?? [];
     const frame = Buffer.from(JSON.stringify({ type: 'notification', channel: n.channel, event: n.type, payload: n.payload, sentAt: n.sentAt }));
     let reached = 0;
     const queue = [...connections];
@@ -102,18 +84,16 @@ export class ApiGatewayWebSocketNotifier implements Notifier {
     // Clients are owned by the factory; nothing to release per notifier.
   }
 
-  private async queryAll(pk: string): Promise<Item[]> {
-    const items: Item[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.dynamo(() => this.o.dynamodb.send(new QueryCommand({
-        TableName: this.o.table, KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': ATTR.pk },
-        ExpressionAttributeValues: { ':pk': S(pk) }, ExclusiveStartKey: startKey,
-      })));
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+  private async getItem(pk: string): Promise<Item | undefined> {
+    return (await this.dynamo(() => this.o.dynamodb.send(new GetItemCommand({ TableName: this.o.table, Key: { [ATTR.pk]: S(pk) }, ConsistentRead: true })))).Item;
+  }
+
+  /** ADD/DELETE one member of an item's string set (DynamoDB drops an emptied set attribute). */
+  private async update(pk: string, expression: string, member: string, names: Record<string, string> = {}, values: Record<string, Item[string]> = {}): Promise<void> {
+    await this.dynamo(() => this.o.dynamodb.send(new UpdateItemCommand({
+      TableName: this.o.table, Key: { [ATTR.pk]: S(pk) }, UpdateExpression: expression,
+      ExpressionAttributeNames: { '#set': 'members', ...names }, ExpressionAttributeValues: { ':v': { SS: [member] }, ...values },
+    })));
   }
 
   private checkIds(connectionId: string, tenant: string): void {

@@ -9,8 +9,8 @@
  *   Streams          NEW_IMAGE     feeds the relay (DynamoDbStreamsRelay)
  * snapshots table    pk S (stream id) + v N (stream version)
  * checkpoints table  pk S ("cp" | "idem#<key>") + sk S (checkpoint name | "-"), TTL on `ttl`
- * connections table  pk S ("<tenant>#<channel>" | "conn#<connection id>") + sk S (connection id | channel key)
- *                    — API Gateway WebSocket subscriptions, TTL on `ttl`
+ * connections table  pk S ("<tenant>#<channel>" | "conn#<connection id>"), string sets of members,
+ *                    TTL on `ttl` — API Gateway WebSocket subscriptions
  */
 import { CreateTableCommand, DescribeTableCommand, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
@@ -68,8 +68,8 @@ export function checkpointsTableDefinition(name: string): CreateTableCommandInpu
   return {
     TableName: name,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [{ AttributeName: ATTR.pk, AttributeType: 'S' }, { AttributeName: ATTR.sk, AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: ATTR.pk, KeyType: 'HASH' }, { AttributeName: ATTR.sk, KeyType: 'RANGE' }],
+    AttributeDefinitions: [{ AttributeName: ATTR.pk, AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: ATTR.pk, KeyType: 'HASH' }],
   };
 }
 
@@ -77,8 +77,8 @@ export function connectionsTableDefinition(name: string): CreateTableCommandInpu
   return {
     TableName: name,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [{ AttributeName: ATTR.pk, AttributeType: 'S' }, { AttributeName: ATTR.sk, AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: ATTR.pk, KeyType: 'HASH' }, { AttributeName: ATTR.sk, KeyType: 'RANGE' }],
+    AttributeDefinitions: [{ AttributeName: ATTR.pk, AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: ATTR.pk, KeyType: 'HASH' }],
   };
 }
 
