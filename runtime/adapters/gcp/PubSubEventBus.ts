@@ -15,6 +15,7 @@ import { InvalidArgumentError } from '../../ports/errors';
 import { GrpcCode, guarded, isGrpc } from './googleErrors';
 import { PubSubConsumer } from './PubSubConsumer';
 import { PubSubDeadLetterQueue } from './PubSubDeadLetterQueue';
+import { handlePush, type PushBody, type PushOutcome } from './PubSubPushHandler';
 import { MAX_PUBSUB_MESSAGE_BYTES, encodeBusMessage, encodeDeadLetter, type OutgoingMessage } from './pubsubMessages';
 
 export interface PubSubEventBusOptions {
@@ -84,6 +85,17 @@ export class PubSubEventBus implements EventBus {
     consumer.start();
     this.consumers.add(consumer);
     return { close: async () => { this.consumers.delete(consumer); await consumer.close(); } };
+  }
+
+  /**
+   * One push request of a consumer-group subscription (Cloud Run workers, ADR 0124): runs the
+   * handler with the pull consumer's rules; answer 204 when `ack`, else 500 (Pub/Sub redelivers).
+   */
+  push(body: PushBody, options: { readonly maxAttempts?: number; readonly handler: SubscribeOptions['handler'] }): Promise<{ ack: boolean; outcome: PushOutcome; group: string }> {
+    return handlePush(body, options, {
+      groupOfSubscription: (s) => this.groupOfSubscription(s),
+      deadLetter: (entry) => this.send(this.deadLetterTopic, encodeDeadLetter(entry)),
+    });
   }
 
   async close(): Promise<void> {
