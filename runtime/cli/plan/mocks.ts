@@ -106,6 +106,11 @@ function gcpState(type: string, name: string, inputs: Inputs): { id: string; sta
   const id = `projects/${project}/${type.split(':').pop()!.toLowerCase()}s/${n}`;
   const state: State = { ...inputs, project, name: str(inputs.name) ?? n, id, selfLink: `https://www.googleapis.com/${id}` };
   if (type.includes('serviceAccount')) state.email = `${n}@${project}.iam.gserviceaccount.com`;
+  if (type === 'gcp:projects/serviceIdentity:ServiceIdentity') {
+    // Google-managed service agent (Pub/Sub, Firestore): the GCP provider grants it KMS and DLQ roles.
+    state.email = `service-${MOCK_ACCOUNT}@gcp-sa-${(str(inputs.service) ?? '').split('.')[0]}.iam.gserviceaccount.com`;
+    state.member = `serviceAccount:${String(state.email)}`;
+  }
   if (type.startsWith('gcp:cloudrun')) {
     state.uri = `https://${n}-${stableHex(name, 10)}-ew.a.run.app`;
     state.statuses = [{ url: state.uri }];
