@@ -68,8 +68,8 @@ export function checkpointsTableDefinition(name: string): CreateTableCommandInpu
   return {
     TableName: name,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [{ AttributeName: ATTR.pk, AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: ATTR.pk, KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: ATTR.pk, AttributeType: 'S' }, { AttributeName: ATTR.sk, AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: ATTR.pk, KeyType: 'HASH' }, { AttributeName: ATTR.sk, KeyType: 'RANGE' }],
   };
 }
 
