@@ -18,6 +18,11 @@ import { cosmosContainer } from './cosmosContainer';
 export const DEADLETTER_CONTAINER = 'deadletters';
 export const BUS_CHECKPOINT_CONTAINER = 'bus-checkpoints';
 
+/** Consumer groups per hub, minus the built-in `$Default`. */
+export function consumerGroupLimit(premium: boolean): number {
+  return (premium ? 100 : 20) - 1;
+}
+
 /** Retention cap per tier: Standard keeps events 7 days, Premium 90. */
 export function retentionHours(hours: number, premium: boolean): number {
   return Math.max(1, Math.min(hours, (premium ? 90 : 7) * 24));
@@ -32,6 +37,10 @@ export function azureEventBus(state: AzureState, name: string, args: EventBusArg
   }
   const groups = args.consumerGroups ?? DEFAULTS.consumerGroups;
   const premium = ctx.cmek; // CMK on Event Hubs needs Premium
+  const maxGroups = consumerGroupLimit(premium);
+  if (groups.length > maxGroups) {
+    throw new pulumi.ResourceError(`Azure EventBus ${name}: ${groups.length} consumer groups (nexus:consumerGroups); Event Hubs ${premium ? 'Premium' : 'Standard'} allows ${maxGroups} per hub, including $Default`, parent);
+  }
   const namespaceName = globalName(`${name}-ehns`, ctx.seed, 50);
   const cmk = f.keyVault?.key(`${name}-eventhubs`, parent);
   const ns = new eventhub.Namespace(`${name}-ehns`, {

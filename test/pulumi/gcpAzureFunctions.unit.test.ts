@@ -9,7 +9,7 @@ import { configSchemaDefinition, firstVersions, validateSchemas } from '../../pr
 import { memoryLimit } from '../../providers/gcp/runtimeServices';
 import { EVENT_STORE_INDEXES } from '../../providers/gcp/eventStore';
 import { globalName, platformPrefix, stableGuid } from '../../providers/azure/naming';
-import { retentionHours } from '../../providers/azure/eventBus';
+import { consumerGroupLimit, retentionHours } from '../../providers/azure/eventBus';
 import { flexMemory, snapshotNcrontab } from '../../providers/azure/runtime';
 import { schemaGroupName } from '../../providers/azure/schemaRegistry';
 import { budgetStart } from '../../providers/azure/observability';
@@ -113,6 +113,8 @@ describe('Azure provider functions', () => {
   });
 
   it('caps Event Hubs retention per tier and builds timer schedules', () => {
+    assert.equal(consumerGroupLimit(false), 19);
+    assert.equal(consumerGroupLimit(true), 99);
     assert.equal(retentionHours(168, false), 168);
     assert.equal(retentionHours(1000, false), 168);
     assert.equal(retentionHours(1000, true), 1000);
