@@ -15,7 +15,7 @@
  */
 import { Filter, type CollectionReference, type Firestore } from '@google-cloud/firestore';
 import {
-  ConcurrencyError, InvalidArgumentError, UnavailableError, systemClock, validateAppend,
+  ConcurrencyError, EventTooLargeError, InvalidArgumentError, MAX_APPEND_BYTES, MAX_EVENT_BYTES, UnavailableError, systemClock, validateAppend,
   type AppendResult, type Clock, type EventStore, type ExpectedVersion, type NewEvent, type ReadAllOptions,
   type ReadAllPage, type ReadStreamOptions, type StoredEvent, type StreamInfo,
 } from '../../ports';
@@ -44,6 +44,25 @@ interface Probe {
   readonly dups: ReadonlyMap<string, EventDoc>;
   readonly atN: EventDoc | undefined;
   readonly afterN: boolean;
+}
+
+/**
+ * What a failed append batch means: 'lost-race' (ALREADY_EXISTS: a racing writer created one of
+ * the versions; ABORTED: contention) or the port error to throw — EventTooLargeError when
+ * Firestore refuses the size, InvalidArgumentError for another refusal, UnavailableError when
+ * transient. Exported for the SDK-boundary tests.
+ */
+export function commitError(err: unknown, docs: readonly EventDoc[]): 'lost-race' | Error {
+  if (isGrpc(err, GrpcCode.ALREADY_EXISTS) || isGrpc(err, GrpcCode.ABORTED)) return 'lost-race';
+  const streamId = docs[0]?.streamId ?? '?';
+  const message = err instanceof Error ? err.message : String(err);
+  if (isGrpc(err, GrpcCode.INVALID_ARGUMENT) && /exceeds|too (big|large)|maximum .*size|size limit/i.test(message)) {
+    const bytes = docs.reduce((n, d) => n + Buffer.byteLength(d.data) + Buffer.byteLength(d.metadata), 0);
+    return new EventTooLargeError(streamId, docs.length === 1 ? docs[0]!.eventId : undefined, bytes, docs.length === 1 ? MAX_EVENT_BYTES : MAX_APPEND_BYTES);
+  }
+  if (isGrpc(err, GrpcCode.INVALID_ARGUMENT)) return new InvalidArgumentError('events', `Firestore rejected the append to ${streamId}: ${message}`);
+  const translated = translateTransient(SERVICE, err);
+  return translated instanceof Error ? translated : new Error(String(translated));
 }
 
 export class FirestoreEventStore implements EventStore {
@@ -187,11 +206,9 @@ export class FirestoreEventStore implements EventStore {
       await batch.commit();
       return true;
     } catch (err) {
-      if (isGrpc(err, GrpcCode.ALREADY_EXISTS) || isGrpc(err, GrpcCode.ABORTED)) return false;
-      if (isGrpc(err, GrpcCode.INVALID_ARGUMENT)) {
-        throw new InvalidArgumentError('events', `Firestore rejected the append to ${docs[0]?.streamId}: ${(err as Error).message}`);
-      }
-      throw translateTransient(SERVICE, err);
+      const lostRace = commitError(err, docs);
+      if (lostRace === 'lost-race') return false;
+      throw lostRace;
     }
   }
 
