@@ -44,7 +44,18 @@ describe('kinesis+sns EventBus on kinesalite + local-aws-sqs + DynamoDB Local', 
 
   eventBusContract('KinesisSnsEventBus', async () => {
     const fx = await freshBus({ kinesis, sqs, dynamo, checkpointsTable });
-    const { bus } = fx.make();
-    return { bus, cleanup: async () => bus.close() };
-  }, { timeoutMs: 10_000, maxMessageBytes: KINESIS_MAX_RECORD_BYTES });
+    const open = [fx.make().bus];
+    return {
+      bus: open[0]!,
+      // Durable: a new bus over the same stream, queues and DynamoDB checkpoints (a restart).
+      reopen: async () => {
+        const b = fx.make().bus;
+        open.push(b);
+        return b;
+      },
+      cleanup: async () => {
+        for (const b of open) await b.close();
+      },
+    };
+  }, { timeoutMs: 10_000, maxMessageBytes: KINESIS_MAX_RECORD_BYTES, durable: true });
 });

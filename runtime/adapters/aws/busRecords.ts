@@ -60,6 +60,12 @@ export interface OrderedDeliveryOptions {
   readonly deadLetter: (message: BusMessage, attempts: number, error: unknown) => Promise<void>;
   readonly retryDelay: { readonly baseDelayMs: number; readonly maxDelayMs: number };
   readonly isClosed: () => boolean;
+  /** Attempt number of a message's next delivery (default 1): lets a restart continue the count. */
+  readonly firstAttempt?: (message: BusMessage) => number;
+  /** Called after a failed attempt that will be retried (persist the count before waiting). */
+  readonly onRetry?: (message: BusMessage, attempt: number) => Promise<void>;
+  /** Called once a message is settled (handled or dead-lettered). */
+  readonly onSettled?: (message: BusMessage) => void;
 }
 
 /**
@@ -76,19 +82,22 @@ export async function deliverInOrder(messages: readonly BusMessage[], o: Ordered
   const worker = async (): Promise<void> => {
     for (let q = queues.shift(); q; q = queues.shift()) {
       for (const message of q) {
-        for (let attempt = 1; ; attempt++) {
+        for (let attempt = o.firstAttempt?.(message) ?? 1; ; attempt++) {
           if (o.isClosed()) {
             complete = false;
             return;
           }
           try {
             await o.handler({ message, attempt, group: o.group });
+            o.onSettled?.(message);
             break;
           } catch (err) {
             if (isPermanentError(err) || attempt >= o.maxAttempts) {
               await o.deadLetter(message, attempt, err);
+              o.onSettled?.(message);
               break;
             }
+            await o.onRetry?.(message, attempt);
             await new Promise((r) => setTimeout(r, backoffDelay(attempt, o.retryDelay)));
           }
         }

@@ -7,6 +7,9 @@
  * was created, so it receives everything published after it first subscribed. (AT_TIMESTAMP would
  * skip the old records server-side, but kinesalite never answers it on a shard with no record
  * after the timestamp — exactly a new group's case — so the one code path is the portable one.)
+ * Within a batch not yet checkpointed, a `progress` record keeps the attempt count of a failing
+ * message (written at each retry) and, on close, the ids already settled: the next holder of the
+ * lease continues the count and does not deliver settled messages again.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -39,6 +42,9 @@ export class KinesisShardConsumer {
   private iterator: string | undefined;
   /** True until the group has a checkpoint on this shard: records older than groupSince are skipped. */
   private filterByArrival = false;
+  /** Batch progress since the last checkpoint (see header); `dirty` = stored and must be cleared. */
+  private progress: { settled: string[]; attempts: Record<string, number> } = { settled: [], attempts: {} };
+  private progressStored = false;
   private closed = false;
   private readonly done: Promise<void>;
 
@@ -76,14 +82,34 @@ export class KinesisShardConsumer {
           const m = decodeMessage(r.Data, `kinesis record ${r.SequenceNumber}`);
           if (m.redriveTo === undefined || m.redriveTo === this.o.group) messages.push(toBusMessage(m));
         }
-        if (messages.length > 0) {
-          const settled = await deliverInOrder(messages, { ...this.o, isClosed: () => this.closed });
-          if (!settled) return; // closed mid-batch: no checkpoint, the next owner redelivers the batch
+        const pending = messages.filter((m) => !this.progress.settled.includes(m.id));
+        if (pending.length > 0) {
+          const settled = await deliverInOrder(pending, {
+            ...this.o,
+            isClosed: () => this.closed,
+            firstAttempt: (m) => (this.progress.attempts[m.id] ?? 0) + 1,
+            onRetry: async (m, attempt) => {
+              this.progress.attempts[m.id] = attempt;
+              await this.saveProgress();
+            },
+            onSettled: (m) => {
+              this.progress.settled.push(m.id);
+              delete this.progress.attempts[m.id];
+            },
+          });
+          if (!settled) {
+            // Closed mid-batch: no checkpoint; the next owner redelivers only what is unsettled.
+            await this.saveProgress();
+            return;
+          }
         }
         const last = records[records.length - 1]?.SequenceNumber;
         if (last) {
           await this.o.checkpoints.set(`${this.base}/seq`, last);
           this.filterByArrival = false;
+          this.progress = { settled: [], attempts: {} };
+          if (this.progressStored) await this.o.checkpoints.delete(`${this.base}/progress`);
+          this.progressStored = false;
         }
         this.iterator = out.NextShardIterator;
         if (records.length === 0) await this.sleep(this.o.pollIntervalMs);
@@ -120,7 +146,15 @@ export class KinesisShardConsumer {
     }
   }
 
+  private async saveProgress(): Promise<void> {
+    await this.o.checkpoints.set(`${this.base}/progress`, JSON.stringify(this.progress));
+    this.progressStored = true;
+  }
+
   private async startIterator(): Promise<string | undefined> {
+    const stored = await this.o.checkpoints.get(`${this.base}/progress`);
+    this.progress = stored ? (JSON.parse(stored) as typeof this.progress) : { settled: [], attempts: {} };
+    this.progressStored = stored !== undefined;
     const seq = await this.o.checkpoints.get(`${this.base}/seq`);
     this.filterByArrival = !seq;
     const input: GetShardIteratorCommandInput = seq
