@@ -17,6 +17,8 @@ const registrars: Registrar[] = [
   (require('./projections') as typeof import('./projections')).register,
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   (require('./dlq') as typeof import('./dlq')).register,
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('./migrate') as typeof import('./migrate')).register,
 ];
 
 export function registerAll(program: Command): void {
