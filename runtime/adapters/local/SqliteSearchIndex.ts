@@ -69,10 +69,11 @@ export class SqliteSearchIndex implements SearchIndex {
     }
     const tx = this.db.transaction(() => {
       const id = Number(this.db.prepare('INSERT INTO search_indexes (name, definition) VALUES (?, ?)').run(index, JSON.stringify(fields)).lastInsertRowid);
-      this.db.exec(`CREATE TABLE si_docs_${id} (id TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID`);
+      // The FTS row shares the document's rowid: updates and deletes are rowid lookups, never scans.
+      this.db.exec(`CREATE TABLE si_docs_${id} (rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL)`);
       const searchable = fields.filter((f) => f.searchable);
       if (searchable.length > 0) {
-        this.db.exec(`CREATE VIRTUAL TABLE si_fts_${id} USING fts5(id UNINDEXED, ${searchable.map((f) => f.name).join(', ')}, tokenize = 'unicode61 remove_diacritics 2')`);
+        this.db.exec(`CREATE VIRTUAL TABLE si_fts_${id} USING fts5(${searchable.map((f) => f.name).join(', ')}, tokenize = 'unicode61 remove_diacritics 2')`);
       }
     });
     translate('create index', () => tx.immediate());
@@ -97,19 +98,21 @@ export class SqliteSearchIndex implements SearchIndex {
   async upsert(index: string, documents: readonly SearchDocument[]): Promise<void> {
     const m = this.requireIndex(index);
     checkDocuments(index, m.fields, documents);
-    const putDoc = this.db.prepare(`INSERT OR REPLACE INTO si_docs_${m.id} (id, doc) VALUES (?, ?)`);
+    const putDoc = this.db.prepare<[string, string], { rid: number }>(
+      `INSERT INTO si_docs_${m.id} (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc RETURNING rid`,
+    );
     const fts = m.searchable.length > 0
       ? {
-          del: this.db.prepare(`DELETE FROM si_fts_${m.id} WHERE id = ?`),
-          ins: this.db.prepare(`INSERT INTO si_fts_${m.id} (id, ${m.searchable.map((f) => f.name).join(', ')}) VALUES (?${', ?'.repeat(m.searchable.length)})`),
+          del: this.db.prepare(`DELETE FROM si_fts_${m.id} WHERE rowid = ?`),
+          ins: this.db.prepare(`INSERT INTO si_fts_${m.id} (rowid, ${m.searchable.map((f) => f.name).join(', ')}) VALUES (?${', ?'.repeat(m.searchable.length)})`),
         }
       : undefined;
     const tx = this.db.transaction(() => {
       for (const d of documents) {
-        putDoc.run(d.id, JSON.stringify(d));
+        const { rid } = putDoc.get(d.id, JSON.stringify(d))!;
         if (fts) {
-          fts.del.run(d.id);
-          fts.ins.run(d.id, ...m.searchable.map((f) => (typeof d[f.name] === 'string' ? (d[f.name] as string) : null)));
+          fts.del.run(rid);
+          fts.ins.run(rid, ...m.searchable.map((f) => (typeof d[f.name] === 'string' ? (d[f.name] as string) : null)));
         }
       }
     });
@@ -118,12 +121,12 @@ export class SqliteSearchIndex implements SearchIndex {
 
   async delete(index: string, ids: readonly string[]): Promise<void> {
     const m = this.requireIndex(index);
-    const del = this.db.prepare(`DELETE FROM si_docs_${m.id} WHERE id = ?`);
-    const delFts = m.searchable.length > 0 ? this.db.prepare(`DELETE FROM si_fts_${m.id} WHERE id = ?`) : undefined;
+    const del = this.db.prepare<[string], { rid: number }>(`DELETE FROM si_docs_${m.id} WHERE id = ? RETURNING rid`);
+    const delFts = m.searchable.length > 0 ? this.db.prepare(`DELETE FROM si_fts_${m.id} WHERE rowid = ?`) : undefined;
     const tx = this.db.transaction(() => {
       for (const id of ids) {
-        del.run(id);
-        delFts?.run(id);
+        const row = del.get(id);
+        if (row) delFts?.run(row.rid);
       }
     });
     translate('delete', () => tx.immediate());
@@ -160,7 +163,7 @@ export class SqliteSearchIndex implements SearchIndex {
     }
     if (plan.terms.length > 0) {
       const match = plan.terms.map((t, i) => `"${t}"${i === plan.terms.length - 1 ? '*' : ''}`).join(' ');
-      where.push(`d.id IN (SELECT id FROM si_fts_${m.id} WHERE si_fts_${m.id} MATCH ?)`);
+      where.push(`d.rid IN (SELECT rowid FROM si_fts_${m.id} WHERE si_fts_${m.id} MATCH ?)`);
       params.push(match);
     }
     const base = `FROM si_docs_${m.id} d${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;

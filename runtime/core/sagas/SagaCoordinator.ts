@@ -18,6 +18,7 @@ import { withRetry, type RetryPolicy } from '../retry';
 import { qualifiedStreamId } from '../streamIds';
 import { derivedId, foldSaga, inputId, SAGA_REACTED, type SagaDefinition, type SagaInput, type SagaInstance, type SagaReactedData } from './saga';
 import { classifyCommandError } from './commandOutcome';
+import { endSpan, SpanKind, startEventSpan, startRootSpan } from '../observability';
 
 export interface CommandGateway {
   handle(request: CommandRequest): Promise<CommandResult>;
@@ -106,21 +107,34 @@ export class SagaCoordinator<S> {
 
   /** Records the input's reaction, then issues pending commands until none is left. */
   async run(tenant: string, sagaId: string, input: SagaInput, cause?: StoredEvent): Promise<SagaInstance<S> | undefined> {
-    let inst = await this.react(tenant, sagaId, input);
-    for (let rounds = 0; inst && inst.pendingCommands.length > 0 && rounds < 50; rounds++) {
-      const command = inst.pendingCommands[0]!;
-      const outcome = await this.dispatch(inst, command, cause);
-      inst = await this.react(tenant, sagaId, outcome);
+    // One `saga <name>` span per step: a child of the causing event's trace, or a new trace for a timeout.
+    const attributes = { 'nexus.saga': this.definition.name, 'nexus.saga_id': sagaId, 'nexus.input': input.kind };
+    const step = cause
+      ? startEventSpan(`saga ${this.definition.name}`, cause, SpanKind.CONSUMER, attributes)
+      : startRootSpan(`saga ${this.definition.name} ${input.kind}`, SpanKind.INTERNAL, { ...attributes, 'nexus.tenant': tenant });
+    const traceparent = 'continued' in step ? step.continued.metadata.traceparent : step.traceparent;
+    try {
+      let inst = await this.react(tenant, sagaId, input);
+      for (let rounds = 0; inst && inst.pendingCommands.length > 0 && rounds < 50; rounds++) {
+        const command = inst.pendingCommands[0]!;
+        const outcome = await this.dispatch(inst, command, cause, traceparent);
+        inst = await this.react(tenant, sagaId, outcome);
+      }
+      endSpan(step.span);
+      return inst;
+    } catch (err) {
+      endSpan(step.span, err);
+      throw err;
     }
-    return inst;
   }
 
-  private async dispatch(inst: SagaInstance<S>, command: SagaInstance<S>['pendingCommands'][number], cause?: StoredEvent): Promise<SagaInput> {
+  private async dispatch(inst: SagaInstance<S>, command: SagaInstance<S>['pendingCommands'][number], cause?: StoredEvent, traceparent?: string): Promise<SagaInput> {
     const { commandId, ...cmd } = command;
     try {
       await this.deps.commands.handle({
         tenant: inst.tenant, aggregateType: cmd.aggregateType, aggregateId: cmd.aggregateId, type: cmd.type, payload: cmd.payload,
         commandId, actor: `saga:${this.definition.name}`, correlationId: cause?.metadata.correlationId ?? inst.streamId,
+        ...(traceparent !== undefined ? { traceparent } : {}),
       });
       this.stats.commandsIssued++;
       return { kind: 'commandResult', commandId, command: cmd, ok: true };
@@ -195,22 +209,37 @@ export class SagaCoordinator<S> {
     if ((await this.deps.checkpoints.get(statusKey)) !== inst.status) await this.deps.checkpoints.set(statusKey, inst.status);
   }
 
-  /** Fires every timeout due now (also callable directly from tests). Returns how many fired. */
-  async fireDueTimeouts(): Promise<number> {
+  /**
+   * Fires every timeout due now (also callable directly from tests). Instances are handled in
+   * parallel (up to 8 at once), the timeouts of one instance in due order. Returns how many fired.
+   */
+  async fireDueTimeouts(concurrency = 8): Promise<number> {
     const now = this.now().toISOString();
     const entries = await this.deps.checkpoints.list(`${TIMEOUT_PREFIX}${this.definition.name}:`);
-    const due = entries.map((e) => JSON.parse(e.value) as { tenant: string; sagaId: string; name: string; dueAt: string }).filter((t) => t.dueAt <= now);
-    due.sort((a, b) => (a.dueAt < b.dueAt ? -1 : 1));
-    let fired = 0;
-    for (const t of due) {
-      try {
-        await this.run(t.tenant, t.sagaId, { kind: 'timeout', name: t.name, dueAt: t.dueAt });
-        this.stats.timeoutsFired++;
-        fired++;
-      } catch (err) {
-        this.deps.onError?.(err);
-      }
+    const byInstance = new Map<string, Array<{ tenant: string; sagaId: string; name: string; dueAt: string }>>();
+    for (const e of entries) {
+      const t = JSON.parse(e.value) as { tenant: string; sagaId: string; name: string; dueAt: string };
+      if (t.dueAt > now) continue;
+      const k = `${t.tenant}:${t.sagaId}`;
+      byInstance.set(k, [...(byInstance.get(k) ?? []), t].sort((a, b) => (a.dueAt < b.dueAt ? -1 : 1)));
     }
+    const queue = [...byInstance.values()];
+    let fired = 0;
+    const worker = async (): Promise<void> => {
+      for (let group = queue.shift(); group; group = queue.shift()) {
+        for (const t of group) {
+          try {
+            await this.run(t.tenant, t.sagaId, { kind: 'timeout', name: t.name, dueAt: t.dueAt });
+            this.stats.timeoutsFired++;
+            fired++;
+          } catch (err) {
+            this.deps.onError?.(err);
+            break;
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
     return fired;
   }
 

@@ -17,7 +17,11 @@ export interface ClaimedDelivery {
 
 export interface ClaimRequest {
   readonly group: string;
-  /** Core path: at most one unsettled delivery per partition key, oldest first. */
+  /**
+   * Core path: a delivery is claimable only when every older unsettled delivery with its
+   * partition key is claimable too (and so claimed before it, in order): a key's claimed
+   * deliveries are always a contiguous oldest-first run.
+   */
   readonly ordered: boolean;
   readonly limit: number;
   readonly nowMs: number;
@@ -32,6 +36,8 @@ export interface BusStorage {
   append(messages: readonly BusMessage[], nowMs: number): void;
   claim(request: ClaimRequest): ClaimedDelivery[];
   ack(group: string, seq: number): void;
+  /** Gives a claimed delivery back untouched (not attempted): claimable at once, attempt count restored. */
+  release(group: string, seq: number): void;
   /** Nack: the delivery becomes claimable again at `availableAtMs`. */
   retryLater(group: string, seq: number, availableAtMs: number): void;
   deadLetter(group: string, seq: number, attempts: number, error: string, atIso: string): void;

@@ -47,12 +47,12 @@ export class MemoryBusStorage implements BusStorage {
     for (const row of g.rows.values()) {
       if (out.length >= r.limit) break;
       const key = row.message.partitionKey;
-      if (r.ordered) {
-        if (blocked.has(key)) continue;
-        blocked.add(key);
-      }
+      if (r.ordered && blocked.has(key)) continue;
       const claimable = row.inflight ? row.leaseUntil <= r.nowMs : row.availableAt <= r.nowMs;
-      if (!claimable) continue;
+      if (!claimable) {
+        blocked.add(key);
+        continue;
+      }
       row.inflight = true;
       row.attempts++;
       row.leaseUntil = r.leaseUntilMs;
@@ -63,6 +63,13 @@ export class MemoryBusStorage implements BusStorage {
 
   ack(group: string, seq: number): void {
     this.groups.get(group)?.rows.delete(seq);
+  }
+
+  release(group: string, seq: number): void {
+    const row = this.groups.get(group)?.rows.get(seq);
+    if (!row) return;
+    row.inflight = false;
+    row.attempts = Math.max(0, row.attempts - 1);
   }
 
   retryLater(group: string, seq: number, availableAtMs: number): void {

@@ -54,10 +54,11 @@ export class SqliteBusStorage implements BusStorage {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    const claimable = (t: string): string => `((${t}.state = 0 AND ${t}.available_at <= @now) OR (${t}.state = 1 AND ${t}.lease_until <= @now))`;
     const claimSql = (ordered: boolean): string => `
       SELECT d.seq AS seq, d.attempts AS attempts, m.body AS body FROM bus_deliveries d JOIN bus_messages m ON m.seq = d.seq
-      WHERE d.grp = @grp AND ((d.state = 0 AND d.available_at <= @now) OR (d.state = 1 AND d.lease_until <= @now))
-      ${ordered ? 'AND NOT EXISTS (SELECT 1 FROM bus_deliveries e WHERE e.grp = d.grp AND e.partition_key = d.partition_key AND e.seq < d.seq)' : ''}
+      WHERE d.grp = @grp AND ${claimable('d')}
+      ${ordered ? `AND NOT EXISTS (SELECT 1 FROM bus_deliveries e WHERE e.grp = d.grp AND e.partition_key = d.partition_key AND e.seq < d.seq AND NOT ${claimable('e')})` : ''}
       ORDER BY d.seq LIMIT @limit`;
     const db = this.db;
     this.stmts = {
@@ -70,6 +71,7 @@ export class SqliteBusStorage implements BusStorage {
       markClaimed: db.prepare('UPDATE bus_deliveries SET state = 1, attempts = attempts + 1, lease_until = ? WHERE grp = ? AND seq = ?'),
       ack: db.prepare('DELETE FROM bus_deliveries WHERE grp = ? AND seq = ?'),
       retryLater: db.prepare('UPDATE bus_deliveries SET state = 0, available_at = ? WHERE grp = ? AND seq = ?'),
+      release: db.prepare('UPDATE bus_deliveries SET state = 0, attempts = MAX(0, attempts - 1) WHERE grp = ? AND seq = ?'),
       body: db.prepare<[number], { body: string }>('SELECT body FROM bus_messages WHERE seq = ?'),
       insertDead: db.prepare('INSERT OR REPLACE INTO bus_dead_letters (id, grp, body, attempts, error, dead_lettered_at) VALUES (?, ?, ?, ?, ?, ?)'),
       nextAvailable: db.prepare<[string], { at: number | null }>('SELECT MIN(CASE state WHEN 0 THEN available_at ELSE lease_until END) AS at FROM bus_deliveries WHERE grp = ?'),
@@ -118,6 +120,10 @@ export class SqliteBusStorage implements BusStorage {
       this.acksSincePrune = 0;
       translate('prune', () => this.stmts.prune.run());
     }
+  }
+
+  release(group: string, seq: number): void {
+    translate('release', () => this.stmts.release.run(group, seq));
   }
 
   retryLater(group: string, seq: number, availableAtMs: number): void {

@@ -20,6 +20,8 @@ export interface DispatcherSettings {
   readonly leaseMs: number;
   /** Max ms close() waits for running handlers. */
   readonly closeGraceMs: number;
+  /** Deliveries claimed per batch (leased together); default 64. */
+  readonly prefetch: number;
 }
 
 export const DEFAULT_DISPATCHER_SETTINGS: DispatcherSettings = {
@@ -27,15 +29,18 @@ export const DEFAULT_DISPATCHER_SETTINGS: DispatcherSettings = {
   redelivery: { baseDelayMs: 50, maxDelayMs: 5_000 },
   leaseMs: 30_000,
   closeGraceMs: 5_000,
+  prefetch: 64,
 };
 
 export class SubscriptionDispatcher implements Subscription {
   private closed = false;
   private scheduled = false;
+  private busy = false;
+  private current: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
-  private readonly running = new Set<Promise<void>>();
   private readonly maxAttempts: number;
   private readonly concurrency: number;
+  private readonly prefetch: number;
 
   constructor(
     private readonly storage: BusStorage,
@@ -45,40 +50,63 @@ export class SubscriptionDispatcher implements Subscription {
   ) {
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 5);
     this.concurrency = Math.max(1, options.concurrency ?? 1);
+    this.prefetch = Math.max(this.concurrency, settings.prefetch);
   }
 
   /** Asks for a pump soon (coalesced). */
   kick(): void {
-    if (this.closed || this.scheduled) return;
+    if (this.closed || this.scheduled || this.busy) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.pump();
+      void this.pump();
     });
   }
 
-  private pump(): void {
-    if (this.closed) return;
-    const free = this.concurrency - this.running.size;
-    if (free <= 0) return;
-    const now = Date.now();
-    let claimed: ClaimedDelivery[];
-    try {
-      claimed = this.storage.claim({
-        group: this.options.group, ordered: this.options.path === 'core', limit: free, nowMs: now, leaseUntilMs: now + this.settings.leaseMs,
-      });
-    } catch {
-      // Storage closed or busy: try again on the next poll.
-      claimed = [];
-    }
-    for (const d of claimed) {
-      const p = this.deliver(d).finally(() => {
-        this.running.delete(p);
-        this.kick();
-      });
-      this.running.add(p);
-    }
-    this.armTimer(now);
+  /**
+   * Claims a batch (up to `prefetch`), splits it into lanes — one per partition key on the core
+   * path, one per message otherwise — and runs up to `concurrency` lanes at once, each lane in
+   * order. When a delivery of a lane is nacked, the rest of that lane is released unprocessed
+   * (so a partition never runs ahead of a message waiting for redelivery).
+   */
+  private async pump(): Promise<void> {
+    if (this.closed || this.busy) return;
+    this.busy = true;
+    const batch = (async () => {
+      const now = Date.now();
+      let claimed: ClaimedDelivery[];
+      try {
+        claimed = this.storage.claim({
+          group: this.options.group, ordered: this.options.path === 'core', limit: this.prefetch, nowMs: now, leaseUntilMs: now + this.settings.leaseMs,
+        });
+      } catch {
+        // Storage closed or busy: try again on the next poll.
+        claimed = [];
+      }
+      const lanes = new Map<string, ClaimedDelivery[]>();
+      for (const d of claimed) {
+        const key = this.options.path === 'core' ? d.message.partitionKey : String(d.seq);
+        lanes.set(key, [...(lanes.get(key) ?? []), d]);
+      }
+      const queue = [...lanes.values()];
+      const worker = async (): Promise<void> => {
+        for (let lane = queue.shift(); lane; lane = queue.shift()) {
+          for (let i = 0; i < lane.length; i++) {
+            if (this.closed || !(await this.deliver(lane[i]!))) {
+              for (const rest of lane.slice(i + (this.closed ? 0 : 1))) this.settle(() => this.storage.release(this.options.group, rest.seq));
+              break;
+            }
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(this.concurrency, Math.max(1, queue.length)) }, worker));
+      return claimed.length;
+    })();
+    this.current = batch.then(() => undefined);
+    const n = await batch;
+    this.busy = false;
+    if (n > 0) this.kick();
+    else this.armTimer(Date.now());
   }
 
   private armTimer(now: number): void {
@@ -91,25 +119,25 @@ export class SubscriptionDispatcher implements Subscription {
     } catch {
       // closed storage: keep the poll interval
     }
-    this.timer = setTimeout(() => this.pump(), wait);
+    this.timer = setTimeout(() => void this.pump(), wait);
     this.timer.unref();
   }
 
-  private async deliver(d: ClaimedDelivery): Promise<void> {
+  /** Runs the handler and settles the delivery; false when it was nacked (to be redelivered later). */
+  private async deliver(d: ClaimedDelivery): Promise<boolean> {
     const { group } = this.options;
     try {
       await this.options.handler({ message: d.message, attempt: d.attempt, group });
     } catch (err) {
+      const dead = isPermanentError(err) || d.attempt >= this.maxAttempts;
       this.settle(() => {
-        if (isPermanentError(err) || d.attempt >= this.maxAttempts) {
-          this.storage.deadLetter(group, d.seq, d.attempt, describeError(err), new Date().toISOString());
-        } else {
-          this.storage.retryLater(group, d.seq, Date.now() + backoffDelay(d.attempt, this.settings.redelivery));
-        }
+        if (dead) this.storage.deadLetter(group, d.seq, d.attempt, describeError(err), new Date().toISOString());
+        else this.storage.retryLater(group, d.seq, Date.now() + backoffDelay(d.attempt, this.settings.redelivery));
       });
-      return;
+      return dead;
     }
     this.settle(() => this.storage.ack(group, d.seq));
+    return true;
   }
 
   /** Settling after the bus closed is not possible: the lease makes the delivery claimable again. */
@@ -126,7 +154,7 @@ export class SubscriptionDispatcher implements Subscription {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     const grace = new Promise<void>((r) => setTimeout(r, this.settings.closeGraceMs).unref());
-    await Promise.race([Promise.allSettled([...this.running]), grace]);
+    await Promise.race([this.current, grace]);
     this.onClose(this);
   }
 }

@@ -1,0 +1,241 @@
+/**
+ * Read-side benchmarks on the local SQLite stack, product and baseline side by side:
+ * - projection lag p50/p99 at a steady 1k events/s (append → order summary updated), against
+ *   the bus alone (append → relay → a no-op consumer);
+ * - projection rebuild throughput from SQLite (100k events), against a bare readAll pass;
+ * - notification latency append → WebSocket message p99, against notifier → socket alone;
+ * - HTTP command throughput and p99 (autocannon, fixed rate), against GET /health at that rate.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { WebSocket, WebSocketServer } from 'ws';
+import type { Benchmark, BenchResult } from './lib';
+import { percentile } from './lib';
+import { createRuntime, type RuntimeAdapters } from '../runtime/createRuntime';
+import { localManifest } from '../runtime/manifest';
+import { OutboxRelay } from '../runtime/core/relay';
+import { ProjectionRunner, rebuildProjection } from '../runtime/core/projections';
+import { StreamNotifications } from '../runtime/core/notifications';
+import { WebSocketNotifier } from '../runtime/adapters/local/WebSocketNotifier';
+import { orderSummaryProjection } from '../examples/orders/projections';
+import { startLocalApp } from '../runtime/http/localApp';
+import { countEvents } from '../runtime/cli/commands/projections';
+
+/** The part of autocannon's API used here (the package ships no types). */
+interface AutocannonRequest { method?: string; path?: string; headers?: Record<string, string>; body?: string; setupRequest?: (req: AutocannonRequest) => AutocannonRequest }
+interface AutocannonOptions { url: string; connections?: number; duration?: number; overallRate?: number; requests?: AutocannonRequest[] }
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon') as (o: AutocannonOptions, cb: (err: Error | null, res: AutocannonResult) => void) => unknown;
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'nexus-bench-'));
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+let seq = 0;
+
+function orderEvents(tenant: string, orderId: string): Array<{ eventId: string; type: string; schemaVersion: number; data: Record<string, unknown>; metadata: Record<string, string> }> {
+  const meta = { tenant, correlationId: orderId };
+  return [
+    { eventId: `e-${++seq}`, type: 'OrderPlaced', schemaVersion: 1, data: { orderId, customerId: `c-${seq % 50}`, currency: 'EUR', items: [{ sku: 'BOOK', name: 'red book', quantity: 1, unitPriceCents: 1000 }] }, metadata: meta },
+    { eventId: `e-${++seq}`, type: 'ItemAdded', schemaVersion: 1, data: { orderId, sku: 'PEN', name: 'blue pen', quantity: 2, unitPriceCents: 150 }, metadata: meta },
+    { eventId: `e-${++seq}`, type: 'PaymentConfirmed', schemaVersion: 1, data: { orderId, paymentId: `p-${orderId}`, amountCents: 1300 }, metadata: meta },
+    { eventId: `e-${++seq}`, type: 'OrderShipped', schemaVersion: 2, data: { orderId, carrier: 'ups', trackingCode: `t-${orderId}` }, metadata: meta },
+  ];
+}
+
+/** Appends at `rate` events/s for `seconds`, one event per append, 4-event orders interleaved; returns append times by event id. */
+async function steadyLoad(rt: RuntimeAdapters, rate: number, seconds: number): Promise<Map<string, number>> {
+  const appendedAt = new Map<string, number>();
+  const total = rate * seconds;
+  const tickMs = 10;
+  const perTick = (rate * tickMs) / 1000;
+  const start = performance.now();
+  const orders: Array<{ id: string; events: ReturnType<typeof orderEvents> }> = [];
+  let sent = 0;
+  let n = 0;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - start) / tickMs + 1) * perTick));
+    while (sent < due) {
+      if (orders.length < 8) {
+        const id = `lag-${n++}`;
+        orders.push({ id, events: orderEvents('bench', id) });
+      }
+      const o = orders[sent % orders.length]!;
+      const e = o.events.shift()!;
+      await rt.eventStore.append(`bench:Order-${o.id}`, [e]);
+      appendedAt.set(e.eventId, performance.now());
+      if (o.events.length === 0) orders.splice(orders.indexOf(o), 1);
+      sent++;
+    }
+    await sleep(Math.max(0, start + (sent / perTick) * tickMs - performance.now()));
+  }
+  return appendedAt;
+}
+
+async function projectionLag(): Promise<BenchResult[]> {
+  const dir = tmp();
+  const rt = await createRuntime(localManifest(dir));
+  try {
+    const productLag: number[] = [];
+    const busLag: number[] = [];
+    let appendedAt = new Map<string, number>();
+    const runner = new ProjectionRunner(orderSummaryProjection, {
+      bus: rt.bus, search: rt.search, store: rt.eventStore, checkpoints: rt.checkpoints, routing: { noncritical: [] },
+      onApplied: (e) => {
+        const t = appendedAt.get(e.eventId);
+        if (t !== undefined) productLag.push(performance.now() - t);
+      },
+    });
+    await runner.start();
+    const baseline = await rt.bus.subscribe({
+      group: 'bench.noop', path: 'core',
+      handler: async (d) => {
+        const t = appendedAt.get(d.message.id);
+        if (t !== undefined) busLag.push(performance.now() - t);
+      },
+    });
+    const relay = new OutboxRelay({ store: rt.eventStore, checkpoints: rt.checkpoints, bus: rt.bus, routing: { noncritical: [] }, pollMs: 2 });
+    relay.start();
+    appendedAt = await steadyLoad(rt, 1000, 5);
+    const deadline = Date.now() + 10_000;
+    while ((productLag.length < appendedAt.size || busLag.length < appendedAt.size) && Date.now() < deadline) await sleep(20);
+    await relay.stop();
+    await runner.stop();
+    await baseline.close();
+    const p = [...productLag].sort((a, b) => a - b);
+    const b = [...busLag].sort((a, b) => a - b);
+    const p99 = percentile(p, 99);
+    return [
+      { name: 'projection-lag-p50 @1k ev/s', unit: 'ms', value: percentile(p, 50), baseline: { name: 'bus only p50', value: percentile(b, 50) }, ratio: percentile(p, 50) / percentile(b, 50) },
+      {
+        name: 'projection-lag-p99 @1k ev/s', unit: 'ms', value: p99, baseline: { name: 'bus only p99', value: percentile(b, 99) }, ratio: p99 / percentile(b, 99),
+        target: 'p99 <= 50 ms', met: p99 <= 50, notes: `${p.length}/${appendedAt.size} events applied`,
+      },
+    ];
+  } finally {
+    await rt.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function rebuildThroughput(): Promise<BenchResult[]> {
+  const dir = tmp();
+  const rt = await createRuntime(localManifest(dir));
+  try {
+    const EVENTS = 100_000;
+    for (let i = 0; i < EVENTS / 4; i++) await rt.eventStore.append(`bench:Order-r${i}`, orderEvents('bench', `r${i}`));
+    const t0 = performance.now();
+    const counted = await countEvents(rt.eventStore);
+    const readOnly = counted / ((performance.now() - t0) / 1000);
+    const r = await rebuildProjection(orderSummaryProjection, { store: rt.eventStore, search: rt.search, checkpoints: rt.checkpoints }, { graceMs: 0 });
+    const rate = r.read / (r.durationMs / 1000);
+    return [{
+      name: 'projection-rebuild (SQLite, orderSummary)', unit: 'events/s', value: rate, baseline: { name: 'readAll only', value: readOnly }, ratio: rate / readOnly,
+      target: '>= 100k events/s', met: rate >= 100_000, notes: `${r.read} events, ${r.applied} applied, ${Math.round(r.durationMs)} ms`,
+    }];
+  } finally {
+    await rt.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function notificationLatency(): Promise<BenchResult[]> {
+  const dir = tmp();
+  const rt = await createRuntime(localManifest(dir));
+  const notifier = new WebSocketNotifier();
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  wss.on('connection', (s) => notifier.attach(s, 'bench'));
+  await new Promise((r) => wss.once('listening', r));
+  const ws = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
+  try {
+    await new Promise((r) => ws.once('open', r));
+    const sentAt = new Map<string, number>();
+    const product: number[] = [];
+    const direct: number[] = [];
+    ws.on('message', (raw: Buffer) => {
+      const m = JSON.parse(raw.toString()) as { type: string; payload?: { eventId?: string; probe?: string } };
+      if (m.type !== 'notification') return;
+      const key = m.payload?.eventId ?? m.payload?.probe ?? '';
+      const t = sentAt.get(key);
+      if (t !== undefined) (m.payload?.probe ? direct : product).push(performance.now() - t);
+    });
+    ws.send(JSON.stringify({ action: 'subscribe', channel: 'stream:Order-n1' }));
+    await sleep(50);
+    const streams = new StreamNotifications(rt.bus, notifier);
+    await streams.start();
+    const relay = new OutboxRelay({ store: rt.eventStore, checkpoints: rt.checkpoints, bus: rt.bus, routing: { noncritical: [] }, pollMs: 2 });
+    relay.start();
+    for (let i = 0; i < 500; i++) {
+      const id = `n-${i}`;
+      sentAt.set(id, performance.now());
+      await rt.eventStore.append('bench:Order-n1', [{ eventId: id, type: 'OrderNoted', schemaVersion: 1, data: { i }, metadata: { tenant: 'bench' } }]);
+      const probe = `probe-${i}`;
+      sentAt.set(probe, performance.now());
+      await notifier.publish({ tenant: 'bench', channel: 'stream:Order-n1', type: 'probe', payload: { probe }, sentAt: new Date().toISOString() });
+      await sleep(2);
+    }
+    const deadline = Date.now() + 5000;
+    while (product.length < 500 && Date.now() < deadline) await sleep(20);
+    await relay.stop();
+    await streams.stop();
+    const p = [...product].sort((a, b) => a - b);
+    const d = [...direct].sort((a, b) => a - b);
+    return [{
+      name: 'notification-latency-p99 (append → WebSocket)', unit: 'ms', value: percentile(p, 99), baseline: { name: 'notifier → socket p99', value: percentile(d, 99) },
+      ratio: percentile(p, 99) / percentile(d, 99), notes: `p50 ${percentile(p, 50).toFixed(2)} ms, ${p.length}/500 received`,
+    }];
+  } finally {
+    ws.close();
+    await notifier.close();
+    await new Promise((r) => wss.close(r));
+    await rt.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function httpCommands(): Promise<BenchResult[]> {
+  const dir = tmp();
+  const local = await startLocalApp({ dir, port: 0, logger: false });
+  try {
+    const rate = 300;
+    const headers = { authorization: `Bearer ${local.devToken}`, 'content-type': 'application/json' };
+    let n = 0;
+    const body = JSON.stringify({ type: 'PlaceOrder', payload: { customerId: 'c-1', currency: 'EUR', items: [{ sku: 'BOOK', name: 'Book', quantity: 1, unitPriceCents: 1000 }] } });
+    const run = (opts: AutocannonOptions): Promise<AutocannonResult> => new Promise((resolve, reject) => {
+      autocannon(opts, (err, res) => (err ? reject(err) : resolve(res)));
+    });
+    const commands = await run({
+      url: local.url, connections: 10, duration: 5, overallRate: rate,
+      requests: [{ method: 'POST', headers, body, setupRequest: (req) => ({ ...req, path: `/commands/Order/bench-${++n}` }) }],
+    });
+    const health = await run({ url: `${local.url}/health`, connections: 10, duration: 5, overallRate: rate });
+    const ok = commands.non2xx === 0 && commands.errors === 0;
+    return [
+      {
+        name: `http-command-throughput @${rate} req/s`, unit: 'req/s', value: commands.requests.average, baseline: { name: 'GET /health', value: health.requests.average },
+        ratio: commands.requests.average / health.requests.average, target: `sustains ${rate} req/s with no errors`, met: ok && commands.requests.average >= rate * 0.95,
+        notes: `${commands.requests.total} requests, non-2xx ${commands.non2xx}, errors ${commands.errors}`,
+      },
+      {
+        name: `http-command-latency-p99 @${rate} req/s`, unit: 'ms', value: commands.latency.p99, baseline: { name: 'GET /health p99', value: health.latency.p99 },
+        ratio: commands.latency.p99 / Math.max(1, health.latency.p99), notes: `p50 ${commands.latency.p50} ms`,
+      },
+    ];
+  } finally {
+    await local.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export const benchmark: Benchmark = {
+  name: 'readside',
+  async run() {
+    return [...(await projectionLag()), ...(await rebuildThroughput()), ...(await notificationLatency()), ...(await httpCommands())];
+  },
+};
