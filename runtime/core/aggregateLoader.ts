@@ -8,6 +8,7 @@ import type { SnapshotStore } from '../ports/SnapshotStore';
 import type { StoredEvent } from '../ports/events';
 import { fold, type Decider, type DomainCommand, type DomainEvent } from './aggregate';
 import { identityPipeline, type EventPipeline } from './pipeline';
+import { instruments, msSince } from './observability';
 
 export interface LoaderDeps {
   readonly eventStore: EventStore;
@@ -49,6 +50,8 @@ export async function loadAggregate<C extends DomainCommand, E extends DomainEve
     : undefined;
   // Belt and braces: never fold onto a snapshot of another state shape, whatever the store did.
   const usable = snapshot && snapshot.stateVersion === decider.stateVersion ? snapshot : undefined;
+  const ageMs = usable ? msSince(usable.takenAt) : undefined;
+  if (ageMs !== undefined) instruments().snapshotAge.record(ageMs / 1000, { aggregate: decider.aggregateType });
   const from = usable ? usable.version + 1 : 1;
   const raw = await deps.eventStore.readStream(streamId, { fromVersion: from, asOfVersion: options.asOfVersion, asOf: options.asOf });
   const tail = pipeline.afterRead(raw);

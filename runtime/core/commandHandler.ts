@@ -11,11 +11,12 @@ import type { SnapshotStore } from '../ports/SnapshotStore';
 import { InvalidArgumentError } from '../ports/errors';
 import type { EventMetadata, NewEvent, StoredEvent } from '../ports/events';
 import { decideChecked, fold, type AggregateRegistry, type AnyDecider, type DomainEvent } from './aggregate';
-import { loadAggregate, toDomainEvent } from './aggregateLoader';
+import { loadAggregate, toDomainEvent, type LoadedAggregate } from './aggregateLoader';
 import { CommandIdReusedError, PayloadValidator, commandEventId } from './commandHandlerSupport';
 import { identityPipeline, type EventPipeline } from './pipeline';
 import type { Snapshotter } from './snapshots';
 import { qualifiedStreamId, streamName } from './streamIds';
+import { commandOutcome, contextFromTraceparent, inSpan, instruments, SpanKind, traceparentOf, type Context } from './observability';
 
 export interface CommandRequest {
   readonly tenant: string;
@@ -86,7 +87,30 @@ export class CommandHandler {
     this.backoffMaxMs = deps.retryBackoffMs?.max ?? 50;
   }
 
+  /** Handles a command inside a `command <Aggregate>.<Type>` span (child of `req.traceparent` when given). */
   async handle(req: CommandRequest): Promise<CommandResult> {
+    const started = Date.now();
+    const attributes = { aggregate: req.aggregateType, command: req.type };
+    return inSpan(`command ${req.aggregateType}.${req.type}`, contextFromTraceparent(req.traceparent), {
+      kind: SpanKind.SERVER, attributes: { 'nexus.aggregate': req.aggregateType, 'nexus.command': req.type, 'nexus.aggregate_id': req.aggregateId, 'nexus.tenant': req.tenant },
+    }, async (span, ctx) => {
+      let outcome = 'error';
+      try {
+        const result = await this.handleIn(req, ctx);
+        outcome = result.replayed ? 'replayed' : 'ok';
+        span.setAttributes({ 'nexus.command_id': result.commandId, 'nexus.version': result.version, 'nexus.events': result.events.length, 'nexus.replayed': result.replayed });
+        return result;
+      } catch (err) {
+        outcome = commandOutcome(err);
+        throw err;
+      } finally {
+        instruments().commands.add(1, { ...attributes, outcome });
+        instruments().commandDuration.record(Date.now() - started, { ...attributes, outcome });
+      }
+    });
+  }
+
+  private async handleIn(req: CommandRequest, ctx: Context): Promise<CommandResult> {
     const decider = this.deps.aggregates.get(req.aggregateType);
     this.validator.check(decider, req.type, req.payload);
     if (req.expectedVersion !== undefined && !(Number.isInteger(req.expectedVersion) && req.expectedVersion >= 0)) {
@@ -104,13 +128,15 @@ export class CommandHandler {
 
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await this.attempt(decider, req, streamId, name, commandId);
+        const result = await this.attempt(decider, req, streamId, name, commandId, ctx);
         const { stored, record } = await this.deps.idempotency.putIfAbsent(key, { ...result, commandType: req.type }, this.ttl);
         return stored ? result : this.replay(record.value as CommandResult, commandId, name, req.type);
       } catch (err) {
+        if (isConcurrencyError(err)) instruments().conflicts.add(1, { aggregate: decider.aggregateType });
         const retry = isConcurrencyError(err) && req.expectedVersion === undefined && attempt < this.maxAttempts;
         if (!retry) throw err;
         this.stats.conflictsRetried++;
+        instruments().retries.add(1, { component: 'command' });
         // Full-jitter backoff: writers that collided spread out instead of colliding again.
         const cap = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** (attempt - 1));
         if (cap > 0) await new Promise((r) => setTimeout(r, Math.random() * cap));
@@ -118,8 +144,12 @@ export class CommandHandler {
     }
   }
 
-  private async attempt(decider: AnyDecider, req: CommandRequest, streamId: string, name: string, commandId: string): Promise<CommandResult> {
-    const loaded = await loadAggregate(this.deps, decider, streamId);
+  private async attempt(decider: AnyDecider, req: CommandRequest, streamId: string, name: string, commandId: string, ctx: Context): Promise<CommandResult> {
+    const loaded = await inSpan('load', ctx, { attributes: { 'nexus.stream': streamId } }, async (span) => {
+      const l = await loadAggregate(this.deps, decider, streamId);
+      span.setAttributes({ 'nexus.version': l.version, 'nexus.snapshot_version': l.snapshotVersion, 'nexus.tail_events': l.tail.length });
+      return l;
+    });
     if (req.expectedVersion !== undefined && req.expectedVersion !== loaded.version) {
       throw new ConcurrencyError(streamId, req.expectedVersion, loaded.version);
     }
@@ -127,8 +157,23 @@ export class CommandHandler {
     const already = loaded.tail.filter((e) => e.metadata.commandId === commandId);
     if (already.length > 0) return this.resultOf(req, name, commandId, already, true);
 
-    const events = decideChecked(decider, { type: req.type, aggregateId: req.aggregateId, payload: req.payload }, loaded.state);
+    const events = await inSpan('decide', ctx, {}, async (span) => {
+      const decided = decideChecked(decider, { type: req.type, aggregateId: req.aggregateId, payload: req.payload }, loaded.state);
+      span.setAttribute('nexus.events', decided.length);
+      return decided;
+    });
     if (events.length === 0) return { ...this.resultOf(req, name, commandId, [], false), version: loaded.version };
+    return inSpan('append', ctx, { attributes: { 'nexus.stream': streamId, 'nexus.expected_version': req.expectedVersion ?? loaded.version } }, async (span) => {
+      // The stored events name the append span as their parent: the relay continues this trace.
+      const traceparent = traceparentOf(span) ?? req.traceparent;
+      return this.appendDecided(decider, req, streamId, name, commandId, loaded, events, traceparent);
+    });
+  }
+
+  private async appendDecided(
+    decider: AnyDecider, req: CommandRequest, streamId: string, name: string, commandId: string,
+    loaded: LoadedAggregate<unknown>, events: readonly DomainEvent[], traceparent: string | undefined,
+  ): Promise<CommandResult> {
 
     const metadata: EventMetadata = {
       tenant: req.tenant,
@@ -136,7 +181,7 @@ export class CommandHandler {
       causationId: commandId,
       correlationId: req.correlationId ?? commandId,
       ...(req.actor !== undefined ? { actor: req.actor } : {}),
-      ...(req.traceparent !== undefined ? { traceparent: req.traceparent } : {}),
+      ...(traceparent !== undefined ? { traceparent } : {}),
     };
     const proposed: NewEvent[] = events.map((e: DomainEvent, i) => ({
       eventId: commandEventId(req.tenant, commandId, i),
@@ -150,11 +195,14 @@ export class CommandHandler {
     });
     let appended: readonly StoredEvent[];
     let replayed: boolean;
+    const appendStarted = Date.now();
     try {
       const r = await this.deps.eventStore.append(streamId, checked, req.expectedVersion ?? loaded.version);
+      instruments().appendLatency.record(Date.now() - appendStarted, { outcome: 'ok' });
       appended = r.events;
       replayed = r.idempotentReplay;
     } catch (err) {
+      instruments().appendLatency.record(Date.now() - appendStarted, { outcome: isConcurrencyError(err) ? 'conflict' : 'error' });
       // Same command decided differently after a crash: recover its first result from the stream.
       if (!isDuplicateEventError(err)) throw err;
       appended = (await this.deps.eventStore.readStream(streamId)).filter((e) => e.metadata.commandId === commandId);

@@ -14,6 +14,7 @@ import { systemClock, type Clock } from '../ports/Clock';
 import type { AggregateRegistry, AnyDecider } from './aggregate';
 import { loadAggregate } from './aggregateLoader';
 import type { EventPipeline } from './pipeline';
+import { instruments, msSince } from './observability';
 
 export interface SnapshotPolicy {
   /** Default N; a decider's `snapshotEvery` overrides it. */
@@ -91,7 +92,11 @@ export class Snapshotter {
     const wasClean = o.previousVersion <= last;
     if (due) {
       this.remember(o.streamId, o.version);
-      this.enqueue(o.streamId, () => this.write(o.decider, o.streamId, o.version, o.state));
+      const triggered = Date.now();
+      this.enqueue(o.streamId, async () => {
+        await this.write(o.decider, o.streamId, o.version, o.state);
+        instruments().snapshotTriggerLatency.record(Date.now() - triggered, { trigger: 'count' });
+      });
     } else if (wasClean && this.deps.checkpoints) {
       const mark: PendingMark = { aggregateType: o.decider.aggregateType, since: this.clock.now().toISOString() };
       const checkpoints = this.deps.checkpoints;
@@ -113,8 +118,12 @@ export class Snapshotter {
       if (!decider) continue;
       await this.track(this.chain(streamId, async () => {
         const loaded = await loadAggregate(this.deps, decider, streamId);
-        if (loaded.version > loaded.snapshotVersion) await this.write(decider, streamId, loaded.version, loaded.state);
-        else await this.deps.checkpoints?.delete(name);
+        if (loaded.version > loaded.snapshotVersion) {
+          await this.write(decider, streamId, loaded.version, loaded.state);
+          // Age trigger: from the oldest unsnapshotted event's mark to the snapshot being written.
+          const latency = msSince(mark.since);
+          if (latency !== undefined) instruments().snapshotTriggerLatency.record(latency, { trigger: 'age' });
+        } else await this.deps.checkpoints?.delete(name);
       }));
       count++;
     }

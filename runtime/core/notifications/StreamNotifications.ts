@@ -7,6 +7,7 @@
 import type { EventBus, Subscription } from '../../ports/EventBus';
 import type { Notifier } from '../../ports/Notifier';
 import { fromEnvelope } from '../relay/envelope';
+import { endSpan, instruments, msSince, SpanKind, startEventSpan } from '../observability';
 
 export class StreamNotifications {
   private readonly subs: Subscription[] = [];
@@ -22,13 +23,18 @@ export class StreamNotifications {
           const e = fromEnvelope(d.message.envelope);
           const i = e.streamId.indexOf(':');
           if (i <= 0) return;
+          const traced = startEventSpan(`notify stream:${e.streamId.slice(i + 1)}`, e, SpanKind.PRODUCER, { 'nexus.channel': `stream:${e.streamId.slice(i + 1)}` });
           try {
             await this.notifier.publish({
               tenant: e.streamId.slice(0, i), channel: `stream:${e.streamId.slice(i + 1)}`, type: e.type,
               payload: { eventId: e.eventId, version: e.version, data: e.data, recordedAt: e.recordedAt }, sentAt: new Date().toISOString(),
             });
             this.published++;
+            endSpan(traced.span);
+            const latency = msSince(e.recordedAt);
+            if (latency !== undefined) instruments().notificationLatency.record(latency, { kind: 'stream' });
           } catch (err) {
+            endSpan(traced.span, err);
             this.onError?.(err);
           }
         },

@@ -18,6 +18,7 @@ import { classifyError, DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from
 import { ProjectionEngine } from './ProjectionEngine';
 import { indexDefinitionOf, tenantOf, type ProjectionDefinition } from './projection';
 import { ensureIndex } from './pointer';
+import { endSpan, instruments, msSince, recordProjectionProgress, SpanKind, startEventSpan, type EventSpan } from '../observability';
 
 export interface ProjectionDeps {
   readonly bus: EventBus;
@@ -71,19 +72,42 @@ export class ProjectionRunner {
   private async handle(d: Delivery): Promise<void> {
     this.stats.delivered++;
     let event: StoredEvent | undefined;
+    let traced: EventSpan | undefined;
     try {
       event = fromEnvelope(d.message.envelope);
+      traced = startEventSpan(`projection ${this.definition.name}`, event, SpanKind.CONSUMER, { 'nexus.projection': this.definition.name, 'nexus.attempt': d.attempt });
       const e = event;
-      const { outcome, touched } = await withRetry(() => this.applyNow(e), this.retry, { onRetry: () => void this.stats.retries++ });
+      const { outcome, touched } = await withRetry(() => this.applyNow(e), this.retry, {
+        onRetry: () => {
+          this.stats.retries++;
+          instruments().retries.add(1, { component: 'projection' });
+        },
+      });
+      traced.span.setAttribute('nexus.outcome', outcome);
+      const lag = msSince(e.recordedAt);
+      if (lag !== undefined) {
+        instruments().projectionLag.record(lag, { projection: this.definition.name });
+        recordProjectionProgress(this.definition.name, e.recordedAt, lag);
+      }
       this.deps.onApplied?.(e, outcome);
       if (touched.length > 0 && this.deps.notifier) {
+        const notify = startEventSpan(`notify projection:${this.definition.name}`, traced.continued, SpanKind.PRODUCER, { 'nexus.channel': `projection:${this.definition.name}` });
         await this.deps.notifier.publish({
           tenant: tenantOf(e), channel: `projection:${this.definition.name}`, type: e.type,
           payload: { documents: touched, streamId: e.streamId.slice(e.streamId.indexOf(':') + 1), version: e.version, eventId: e.eventId },
           sentAt: new Date().toISOString(),
-        }).catch((err: unknown) => this.deps.onError?.(err, e));
+        }).then(() => {
+          endSpan(notify.span);
+          const latency = msSince(e.recordedAt);
+          if (latency !== undefined) instruments().notificationLatency.record(latency, { kind: 'projection' });
+        }, (err: unknown) => {
+          endSpan(notify.span, err);
+          this.deps.onError?.(err, e);
+        });
       }
+      endSpan(traced.span);
     } catch (err) {
+      if (traced) endSpan(traced.span, err);
       this.stats.failed++;
       this.deps.onError?.(err, event);
       if (classifyError(err, this.retry) === 'permanent') {

@@ -14,6 +14,7 @@ import type { EventStore } from '../../ports/EventStore';
 import type { StoredEvent } from '../../ports/events';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from '../retry';
 import { toEnvelope } from './envelope';
+import { endSpan, instruments, msSince, SpanKind, startEventSpan } from '../observability';
 
 export interface Routing {
   /** Event types sent on the non-critical path; every other type takes the core path. */
@@ -37,8 +38,28 @@ export function toBusMessages(events: readonly StoredEvent[], routing: Routing, 
 /** The relay core shared by the local outbox poller and every cloud CDC trigger: publish one batch, with retries. */
 export async function relayBatch(events: readonly StoredEvent[], deps: RelayCoreDeps): Promise<number> {
   if (events.length === 0) return 0;
-  const messages = toBusMessages(events, deps.routing, deps.toEnvelope);
-  await withRetry(() => deps.bus.publish(messages), deps.retry ?? { ...DEFAULT_RETRY_POLICY, maxAttempts: 8, unknownErrors: 'permanent' }, { onRetry: deps.onRetry });
+  // One `relay <type>` span per event, child of its append; the envelope's traceparent names it.
+  const spans = events.map((e) => startEventSpan(`relay ${e.type}`, e, SpanKind.PRODUCER, { 'nexus.path': routeOf(e.type, deps.routing) }));
+  const messages = toBusMessages(spans.map((s) => s.continued), deps.routing, deps.toEnvelope);
+  let failure: unknown;
+  try {
+    await withRetry(() => deps.bus.publish(messages), deps.retry ?? { ...DEFAULT_RETRY_POLICY, maxAttempts: 8, unknownErrors: 'permanent' }, {
+      onRetry: (info) => {
+        instruments().retries.add(1, { component: 'relay' });
+        deps.onRetry?.(info);
+      },
+    });
+    for (const m of messages) {
+      instruments().relayPublished.add(1, { path: m.path });
+      const lag = msSince(m.envelope.time);
+      if (lag !== undefined) instruments().relayLag.record(lag, { path: m.path });
+    }
+  } catch (err) {
+    failure = err;
+    throw err;
+  } finally {
+    for (const s of spans) endSpan(s.span, failure);
+  }
   return messages.length;
 }
 
