@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { Firestore } from '@google-cloud/firestore';
 import { isEventTooLargeError, isInvalidArgumentError, isUnavailableError } from '../../runtime/ports';
 import { commitError } from '../../runtime/adapters/gcp/FirestoreEventStore';
+import { translateTransient } from '../../runtime/adapters/gcp/googleErrors';
 import { formatPosition, parsePosition, toEventDoc, fromEventDoc, eventDocId } from '../../runtime/adapters/gcp/firestoreEventDocs';
 import { decodeBusMessage, decodeDeadLetter, encodeBusMessage, encodeDeadLetter } from '../../runtime/adapters/gcp/pubsubMessages';
 import { pushDown, toSearchDoc } from '../../runtime/adapters/gcp/firestoreSearchQuery';
@@ -62,6 +63,11 @@ describe('GCP adapters: pure parts', () => {
         const e = commitError(grpcError(code, details), docs);
         assert.ok(isUnavailableError(e) && e.retryable, `code ${code}`);
       }
+    });
+    it('transaction contention that outlasts the SDK retries (ABORTED) is retryable UnavailableError elsewhere', () => {
+      const e = translateTransient('Firestore checkpoint store', grpcError(10, 'Transaction lock timeout.'));
+      assert.ok(isUnavailableError(e) && e.retryable);
+      assert.ok(!isUnavailableError(translateTransient('x', grpcError(9, 'FAILED_PRECONDITION: no matching index'))));
     });
   });
 

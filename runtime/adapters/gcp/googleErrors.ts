@@ -27,11 +27,14 @@ export function grpcCode(err: unknown): number | undefined {
 
 export const isGrpc = (err: unknown, code: number): boolean => grpcCode(err) === code;
 
-/** Throttling, overload, timeouts, a dropped connection: the same call may succeed later. */
+/**
+ * Throttling, overload, timeouts, a dropped connection, and ABORTED (transaction contention that
+ * outlasted the SDK's own retries): the same call may succeed later.
+ */
 export function isTransient(err: unknown): boolean {
   const code = grpcCode(err);
   return code === GrpcCode.RESOURCE_EXHAUSTED || code === GrpcCode.UNAVAILABLE || code === GrpcCode.DEADLINE_EXCEEDED
-    || code === GrpcCode.CANCELLED || code === GrpcCode.INTERNAL;
+    || code === GrpcCode.CANCELLED || code === GrpcCode.INTERNAL || code === GrpcCode.ABORTED;
 }
 
 /**
