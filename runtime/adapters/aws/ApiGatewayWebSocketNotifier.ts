@@ -14,7 +14,7 @@ import { InvalidArgumentError, UnavailableError, systemClock, type Clock, type N
 import { checkChannel } from '../local/InMemoryNotifier';
 import { ATTR } from './dynamoDbSchema';
 import { N, S, type Item } from './dynamoDbEventItems';
-import { errorMessage, errorName, isThrottling, translateDynamoError } from './dynamoDbErrors';
+import { errorMessage, errorName, isThrottling, translateAwsError } from './awsErrors';
 
 export interface ApiGatewayWebSocketNotifierOptions {
   readonly dynamodb: DynamoDBClient;
@@ -105,7 +105,7 @@ export class ApiGatewayWebSocketNotifier implements Notifier {
     try {
       return await fn();
     } catch (err) {
-      throw translateDynamoError(err, `table ${this.o.table}`);
+      throw translateAwsError(err, `DynamoDB table ${this.o.table}`);
     }
   }
 }

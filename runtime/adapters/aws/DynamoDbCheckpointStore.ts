@@ -12,7 +12,7 @@ import { checkCheckpointName, checkCheckpointValue } from '../local/InMemoryChec
 import { ClosedStoreError } from '../local/ClosedStoreError';
 import { ATTR, CHECKPOINT_PK } from './dynamoDbSchema';
 import { S, str, type Item } from './dynamoDbEventItems';
-import { translateDynamoError } from './dynamoDbErrors';
+import { translateAwsError } from './awsErrors';
 
 export interface DynamoDbCheckpointStoreOptions {
   readonly client: DynamoDBClient;
@@ -46,7 +46,7 @@ export class DynamoDbCheckpointStore implements CheckpointStore {
       if (err instanceof ConditionalCheckFailedException) {
         throw new CheckpointConflictError(name, expected?.current, str(err.Item, 'val'));
       }
-      throw translateDynamoError(err, `table ${this.options.table}`);
+      throw translateAwsError(err, `DynamoDB table ${this.options.table}`);
     }
   }
 
@@ -88,7 +88,7 @@ export class DynamoDbCheckpointStore implements CheckpointStore {
     try {
       return await fn();
     } catch (err) {
-      throw translateDynamoError(err, `table ${this.options.table}`);
+      throw translateAwsError(err, `DynamoDB table ${this.options.table}`);
     }
   }
 

@@ -19,7 +19,7 @@ import { ATTR, HEAD_SK, LSI_BY_VERSION } from './dynamoDbSchema';
 import { EV, HEAD, N, S, num, shardOf, str, toStoredEvent, type Item } from './dynamoDbEventItems';
 import { appendTransaction, readCancellation } from './dynamoDbAppend';
 import { DynamoDbGlobalLog } from './DynamoDbGlobalLog';
-import { errorName, isItemTooLarge, translateDynamoError } from './dynamoDbErrors';
+import { errorName, isItemTooLarge, translateAwsError } from './awsErrors';
 
 export interface DynamoDbEventStoreOptions {
   readonly client: DynamoDBClient;
@@ -137,7 +137,7 @@ export class DynamoDbEventStore implements EventStore {
     try {
       return await this.log.read(options);
     } catch (err) {
-      throw translateDynamoError(err, `${this.table} log`);
+      throw translateAwsError(err, `DynamoDB table ${this.table} (log index)`);
     }
   }
 
@@ -190,7 +190,7 @@ export class DynamoDbEventStore implements EventStore {
     if (errorName(err) === 'ResourceNotFoundException') {
       return new UnavailableError('DynamoDB events table', `table ${this.table} does not exist (stream ${streamId})`, { cause: err });
     }
-    return translateDynamoError(err, `table ${this.table}`);
+    return translateAwsError(err, `DynamoDB table ${this.table}`);
   }
 
   private assertOpen(): void {

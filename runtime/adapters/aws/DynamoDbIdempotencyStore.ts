@@ -10,7 +10,7 @@ import { checkIdempotencyArgs } from '../local/InMemoryIdempotencyStore';
 import { ClosedStoreError } from '../local/ClosedStoreError';
 import { ATTR } from './dynamoDbSchema';
 import { N, S, num, str, type Item } from './dynamoDbEventItems';
-import { translateDynamoError } from './dynamoDbErrors';
+import { translateAwsError } from './awsErrors';
 
 export interface DynamoDbIdempotencyStoreOptions {
   readonly client: DynamoDBClient;
@@ -48,7 +48,7 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
       return { stored: true, record };
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException && err.Item) return { stored: false, record: toRecord(key, err.Item) };
-      throw translateDynamoError(err, `table ${this.options.table}`);
+      throw translateAwsError(err, `DynamoDB table ${this.options.table}`);
     }
   }
 
@@ -60,7 +60,7 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
       if (!out.Item || (num(out.Item, 'ea') ?? 0) <= this.clock.now().getTime()) return undefined;
       return toRecord(key, out.Item);
     } catch (err) {
-      throw translateDynamoError(err, `table ${this.options.table}`);
+      throw translateAwsError(err, `DynamoDB table ${this.options.table}`);
     }
   }
 

@@ -9,7 +9,7 @@ import { checkLoadOptions, checkSnapshot } from '../local/SnapshotRules';
 import { ClosedStoreError } from '../local/ClosedStoreError';
 import { ATTR } from './dynamoDbSchema';
 import { N, S, num, str, type Item } from './dynamoDbEventItems';
-import { isItemTooLarge, translateDynamoError } from './dynamoDbErrors';
+import { isItemTooLarge, translateAwsError } from './awsErrors';
 
 export interface DynamoDbSnapshotStoreOptions {
   readonly client: DynamoDBClient;
@@ -34,7 +34,7 @@ export class DynamoDbSnapshotStore implements SnapshotStore {
       }));
     } catch (err) {
       if (isItemTooLarge(err)) throw new SnapshotTooLargeError(snapshot.streamId, Buffer.byteLength(json), MAX_SNAPSHOT_BYTES);
-      throw translateDynamoError(err, `table ${this.options.table}`);
+      throw translateAwsError(err, `DynamoDB table ${this.options.table}`);
     }
   }
 
@@ -67,7 +67,7 @@ export class DynamoDbSnapshotStore implements SnapshotStore {
         startKey = options.stateVersion === undefined ? undefined : page.LastEvaluatedKey;
       } while (startKey);
     } catch (err) {
-      throw translateDynamoError(err, `table ${this.options.table}`);
+      throw translateAwsError(err, `DynamoDB table ${this.options.table}`);
     }
     return undefined;
   }

@@ -20,7 +20,7 @@ import { assertCanRegister, assertSubjectName, canonicalOrThrow, compatibilityFo
 import { parseCompatibilityMode } from '../../core/schema/compatibility';
 import { compileValidator, type Validator } from '../../core/schema/validation';
 import { SchemaIdNotFoundError } from '../../core/schema/errors';
-import { errorMessage, errorName } from './dynamoDbErrors';
+import { errorMessage, errorName } from './awsErrors';
 
 const GLOBAL_TAG = 'nexus.compatibility';
 const RETRYABLE = new Set(['ThrottlingException', 'InternalServiceException', 'OperationTimeoutException', 'ConcurrentModificationException']);

@@ -16,7 +16,7 @@ import { backoffDelay } from '../../core/retry';
 import { encodeMessage, newDeadLetter, type WireMessage } from './busRecords';
 import { groupKey, KinesisShardConsumer } from './kinesisShardConsumer';
 import { SqsDeadLetterQueue, sendDeadLetter } from './SqsDeadLetterQueue';
-import { errorMessage, isThrottling } from './dynamoDbErrors';
+import { errorMessage, isThrottling, translateAwsError } from './awsErrors';
 
 /** Kinesis' record limit: data + partition key, 1 MiB. */
 export const KINESIS_MAX_RECORD_BYTES = 1024 * 1024;
@@ -109,7 +109,8 @@ export class KinesisEventBus implements EventBus {
     const ids: string[] = [];
     let token: string | undefined;
     do {
-      const out = await this.o.kinesis.send(new ListShardsCommand(token ? { NextToken: token } : { StreamName: this.o.stream }));
+      const out = await this.o.kinesis.send(new ListShardsCommand(token ? { NextToken: token } : { StreamName: this.o.stream }))
+        .catch((err: unknown) => { throw translateAwsError(err, `Kinesis stream ${this.o.stream}`); });
       // Closed parent shards (after a reshard) still hold unread records: read them too.
       for (const s of out.Shards ?? []) if (s.ShardId) ids.push(s.ShardId);
       token = out.NextToken;

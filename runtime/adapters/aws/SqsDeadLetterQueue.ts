@@ -9,7 +9,7 @@ import {
   ChangeMessageVisibilityBatchCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { DeadLetter, DeadLetterQueue } from '../../ports';
-import { translateDynamoError } from './dynamoDbErrors';
+import { translateAwsError } from './awsErrors';
 
 interface Browsed {
   readonly queueUrl: string;
@@ -104,7 +104,7 @@ export class SqsDeadLetterQueue implements DeadLetterQueue {
       const unique = [...new Map(all.map((b) => [b.deadLetter.id, b])).values()];
       return await act(unique);
     } catch (err) {
-      throw translateDynamoError(err, 'SQS dead-letter queue');
+      throw translateAwsError(err, 'SQS dead-letter queue');
     } finally {
       await this.release(all.filter((b) => !b.gone));
     }

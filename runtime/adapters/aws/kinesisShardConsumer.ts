@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { isCheckpointConflictError, type BusMessage, type CheckpointStore, type Clock } from '../../ports';
 import { decodeMessage, deliverInOrder, toBusMessage, type OrderedDeliveryOptions } from './busRecords';
-import { errorName } from './dynamoDbErrors';
+import { errorName } from './awsErrors';
 
 export interface ShardConsumerOptions extends Omit<OrderedDeliveryOptions, 'isClosed'> {
   readonly client: KinesisClient;

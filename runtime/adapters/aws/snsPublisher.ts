@@ -6,7 +6,7 @@
  */
 import { PublishBatchCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { UnavailableError } from '../../ports';
-import { isThrottling, errorMessage } from './dynamoDbErrors';
+import { isThrottling, errorMessage } from './awsErrors';
 
 export interface FanOutPublisher {
   /** Publishes message bodies (already encoded, ≤ 256 KiB each) to every subscribed group. */

@@ -1,8 +1,9 @@
 /**
- * Translation of DynamoDB SDK errors into the ports' error contract. Conditional failures are
- * handled where the caller knows what the condition meant (expected version, checkpoint value);
- * this file maps the rest: throttling and service faults → UnavailableError (retryable),
- * item-size validation → the caller's "too large" error, everything else → rethrown unchanged.
+ * Translation of AWS SDK errors (DynamoDB, Kinesis, SQS, SNS, Glue, API Gateway) into the ports'
+ * error contract. Conditional failures are handled where the caller knows what the condition
+ * meant (expected version, checkpoint value); this file maps the rest: throttling, service faults
+ * and network errors → UnavailableError (retryable), DynamoDB item-size validation → the caller's
+ * "too large" error, everything else → rethrown unchanged.
  */
 import { UnavailableError } from '../../ports';
 
@@ -34,8 +35,8 @@ export function isItemTooLarge(err: unknown): boolean {
   return errorName(err) === 'ValidationException' && /size|too large|exceed/i.test(errorMessage(err));
 }
 
-/** Throttling/unreachable → UnavailableError naming the table; other errors unchanged. */
-export function translateDynamoError(err: unknown, what: string): unknown {
-  if (isThrottling(err)) return new UnavailableError(`DynamoDB ${what}`, `${errorName(err)}: ${errorMessage(err)}`, { cause: err });
+/** Throttling/unreachable → UnavailableError naming the service and resource; other errors unchanged. */
+export function translateAwsError(err: unknown, service: string): unknown {
+  if (isThrottling(err)) return new UnavailableError(service, `${errorName(err)}: ${errorMessage(err)}`, { cause: err });
   return err;
 }
