@@ -16,7 +16,7 @@ import { CommandIdReusedError, PayloadValidator, commandEventId } from './comman
 import { identityPipeline, type EventPipeline } from './pipeline';
 import type { Snapshotter } from './snapshots';
 import { qualifiedStreamId, streamName } from './streamIds';
-import { commandOutcome, contextFromTraceparent, inSpan, instruments, SpanKind, traceparentOf, type Context } from './observability';
+import { commandOutcome, contextFromTraceparent, coreLog, inSpan, instruments, SpanKind, traceparentOf, type Context } from './observability';
 
 export interface CommandRequest {
   readonly tenant: string;
@@ -104,6 +104,12 @@ export class CommandHandler {
         outcome = commandOutcome(err);
         throw err;
       } finally {
+        const fields = {
+          tenant: req.tenant, correlationId: req.correlationId ?? req.commandId, causationId: req.commandId,
+          traceId: span.spanContext().traceId, ...attributes, outcome, durationMs: Date.now() - started,
+        };
+        if (outcome === 'error') coreLog().warn(fields, `command ${req.aggregateType}.${req.type} failed`);
+        else coreLog().debug(fields, `command ${req.aggregateType}.${req.type} ${outcome}`);
         instruments().commands.add(1, { ...attributes, outcome });
         instruments().commandDuration.record(Date.now() - started, { ...attributes, outcome });
       }

@@ -24,6 +24,9 @@ import { devSecret } from './devSecret';
 import { buildServer } from './server';
 import { readSidePlugins, readSideSetup } from './routes/readSide';
 import { registryApiPlugin } from './registry';
+import { dashboardPlugin } from './dashboard';
+import { startTelemetry, type Telemetry } from '../observability';
+import { observeDlqDepth, setCoreLogger } from '../core/observability';
 
 export interface LocalAppOptions {
   /** State directory (created if missing); default ".nexus". */
@@ -59,6 +62,8 @@ export interface LocalApp {
   readonly jwtSecret: string;
   /** A token for tenant "dev" with every scope, valid 24 h. */
   readonly devToken: string;
+  /** Traces in memory and the Prometheus reader (dashboard, /metrics, tests). */
+  readonly telemetry: Telemetry;
   close(): Promise<void>;
 }
 
@@ -72,6 +77,8 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
   const jwtSecret = options.jwtSecret ?? devSecret(dir);
   const manifest = options.manifest ?? localManifest(dir);
   const runtime = await createRuntime(manifest);
+  const telemetry = startTelemetry(manifest);
+  const stopDlqGauge = observeDlqDepth(runtime.bus);
   let app: FastifyInstance | undefined;
   let sweeper: NodeJS.Timeout | undefined;
   let readSide: ReadSide | undefined;
@@ -101,11 +108,13 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
         ...readSidePlugins({
           eventStore, snapshots, checkpoints, search, bus, notifier, aggregates, pipeline, projections: orderProjections, sagas: readSide?.sagas ?? [],
         }),
+        dashboardPlugin({ eventStore, checkpoints, readSide: () => readSide, traces: telemetry.traces, prometheus: telemetry.prometheus }),
         ...(options.plugins ?? []),
       ],
       readiness: [{ name: 'schemaRegistry', check: async () => void (await runtime.registry.subjects()) }],
     });
     await app.ready();
+    setCoreLogger(app.log);
     await readSide?.start();
     const address = await app.listen({ port: options.port ?? 8080, host: options.host ?? '127.0.0.1' });
     const sweepMs = options.sweepEveryMs ?? Math.min((manifest.snapshots.maxAgeSeconds * 1000) / 4, 60_000);
@@ -115,13 +124,15 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
     const server = app;
     let closed: Promise<void> | undefined;
     return {
-      app: server, runtime, aggregates, pipeline, commands, snapshotter, readSide, url: address, jwtSecret, devToken,
+      app: server, runtime, aggregates, pipeline, commands, snapshotter, readSide, url: address, jwtSecret, devToken, telemetry,
       close: () => (closed ??= (async () => {
         clearInterval(sweeper);
         await server.close();
         await readSide?.stop();
         await snapshotter.idle();
         await runtime.close();
+        stopDlqGauge();
+        await telemetry.release();
       })()),
     };
   } catch (err) {
@@ -129,6 +140,8 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
     await app?.close().catch(() => undefined);
     await readSide?.stop().catch(() => undefined);
     await runtime.close().catch(() => undefined);
+    stopDlqGauge();
+    await telemetry.release();
     throw err;
   }
 }

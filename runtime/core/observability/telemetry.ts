@@ -72,6 +72,8 @@ export function instruments(): CoreInstruments {
     snapshotTriggerLatency: ms(METRIC.snapshotTriggerLatency, 'Time from a snapshot trigger (count or age) firing to the snapshot being written, by trigger'),
     notificationLatency: ms(METRIC.notificationLatency, 'Time from an event being recorded to its notification being pushed, by kind (stream, projection)'),
   };
+  // Retry series exist from the start (at 0), so dashboards and alerts see them before the first retry.
+  for (const component of ['command', 'relay', 'projection']) made.retries.add(0, { component });
   cached = { provider, instruments: made };
   return made;
 }
