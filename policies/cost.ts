@@ -13,7 +13,7 @@ export interface BudgetConfig extends ThroughputHints {
   readonly monthlyBudgetUsd: number;
 }
 
-export const BUDGET_DEFAULTS: BudgetConfig = { monthlyBudgetUsd: 0, eventsPerSecond: 0, averageLoadFactor: 0.25, eventBytes: 1024 };
+export const BUDGET_DEFAULTS: BudgetConfig = { monthlyBudgetUsd: 0, eventsPerSecond: 0, averageLoadFactor: 0.2, eventBytes: 512, noncriticalShare: 0 };
 
 /** The monthly amount of a budget resource in the plan, if any. */
 export function plannedBudget(resources: readonly PolicyResource[]): number | undefined {
@@ -32,13 +32,15 @@ export function formatEstimate(e: CostEstimate, top = 5): string {
 export const monthlyBudget: StackValidationPolicy = {
   name: 'monthly-budget',
   description: 'The estimated monthly cost of the planned stack stays within the budget.',
-  enforcementLevel: 'mandatory',
+  // An estimate, not a bill: advisory unless a team promotes it (config or --all-mandatory).
+  enforcementLevel: 'advisory',
   configSchema: {
     properties: {
       monthlyBudgetUsd: { type: 'number', minimum: 0, default: BUDGET_DEFAULTS.monthlyBudgetUsd, description: 'Budget in USD per month; 0 = the amount of the budget resource in the plan (nexus:monthlyBudgetUsd).' },
       eventsPerSecond: { type: 'number', minimum: 0, default: BUDGET_DEFAULTS.eventsPerSecond, description: 'Peak events per second the stack is sized for (nexus:eventsPerSecond); 0 prices capacity only.' },
       averageLoadFactor: { type: 'number', minimum: 0, maximum: 1, default: BUDGET_DEFAULTS.averageLoadFactor, description: 'Average load as a share of the peak.' },
       eventBytes: { type: 'number', minimum: 1, default: BUDGET_DEFAULTS.eventBytes, description: 'Average stored event size in bytes.' },
+      noncriticalShare: { type: 'number', minimum: 0, maximum: 1, default: BUDGET_DEFAULTS.noncriticalShare, description: 'Share of events routed to the non-critical path (manifest routing.noncritical).' },
     },
   },
   validateStack: (args, report) => {

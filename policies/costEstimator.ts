@@ -4,8 +4,11 @@
  * resources (shards, instances, throughput units, keys, gateways) are priced from their inputs;
  * request-priced ones from the monthly event volume:
  *   events/month = eventsPerSecond x averageLoadFactor x 30 days
- * (eventsPerSecond is the sizing peak the stack is configured for). Resources it does not know
- * cost 0 and are listed as unpriced, so a reader sees what the number leaves out.
+ * (eventsPerSecond is the sizing peak the stack is configured for). Storage is the first month's
+ * average (half of what the month adds; an event store only grows, so later months cost more).
+ * Only `noncriticalShare` of the events take the non-critical path (SNS/SQS on AWS; Nexus routes
+ * every event type to the core path unless the manifest's routing lists it). Resources it does
+ * not know cost 0 and are listed as unpriced, so a reader sees what the number leaves out.
  */
 import { bool, componentOf, get, isDeadLetterName, isEventsName, list, num, str } from './policyKit';
 import { AWS_PRICES as A, AZURE_PRICES as Z, GCP_PRICES as G, HOURS_PER_MONTH as H, PRICES_AS_OF, SECONDS_PER_MONTH } from './costPrices';
@@ -24,6 +27,8 @@ export interface ThroughputHints {
   readonly averageLoadFactor: number;
   /** Average stored event size in bytes. */
   readonly eventBytes: number;
+  /** Share of events routed to the non-critical path, 0-1; default 0. */
+  readonly noncriticalShare?: number;
 }
 
 export interface CostLine { readonly resource: string; readonly type: string; readonly usd: number; readonly basis: string }
@@ -37,11 +42,13 @@ export interface CostEstimate {
   readonly pricesAsOf: string;
 }
 
-interface Ctx { readonly events: number; readonly bytes: number }
+interface Ctx { readonly events: number; readonly bytes: number; readonly noncritical: number }
 type Pricer = (r: EstimatorResource, ctx: Ctx) => { usd: number; basis: string } | undefined;
 
 const perMillion = (n: number, price: number): number => (n / 1e6) * price;
 const gb = (n: number, bytes: number): number => (n * bytes) / 1e9;
+/** GB-months in the first month: data added evenly over the month is stored half of it on average. */
+const firstMonthGbMonths = (n: number, bytes: number): number => gb(n, bytes) / 2;
 const monthly = (hourly: number, count = 1): number => hourly * count * H;
 const fixed = (usd: number, basis: string) => () => ({ usd, basis });
 
@@ -54,9 +61,9 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     if (componentOf(r.urn ?? '') !== 'eventstore' || !isEventsName(r.name)) return { usd: 0, basis: 'on-demand; request volume not modelled (small next to the event log)' };
     const indexes = list(get(r.props, 'globalSecondaryIndexes')).length + list(get(r.props, 'localSecondaryIndexes')).length;
     const units = c.events * Math.ceil(c.bytes / 1024) * (1 + indexes);
-    const storage = gb(c.events, c.bytes) * (1 + indexes);
+    const storage = firstMonthGbMonths(c.events, c.bytes) * (1 + indexes);
     const pitr = bool(get(r.props, 'pointInTimeRecovery', 'enabled')) === true ? A.dynamoPitrGbMonth : 0;
-    return { usd: perMillion(units, A.dynamoWriteUnitPerMillion) + storage * (A.dynamoStorageGbMonth + pitr), basis: `${Math.round(units / 1e6)}M write units (1 + ${indexes} indexes per event), ${storage.toFixed(1)} GB added` };
+    return { usd: perMillion(units, A.dynamoWriteUnitPerMillion) + storage * (A.dynamoStorageGbMonth + pitr), basis: `${Math.round(units / 1e6)}M write units (1 + ${indexes} indexes per event), ${storage.toFixed(0)} GB-months` };
   },
   'aws:kinesis/stream:Stream': (r, c) => {
     if (get(r.props, 'streamModeDetails', 'streamMode') === 'ON_DEMAND') {
@@ -66,14 +73,14 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     return { usd: monthly(A.kinesisShardHour, shards) + perMillion(c.events * Math.ceil(c.bytes / 25600), A.kinesisPutUnitPerMillion), basis: `${shards} shards + PUT units` };
   },
   'aws:sqs/queue:Queue': (r, c) => (isDeadLetterName(r.name) ? { usd: 0, basis: 'dead letters only' }
-    : { usd: perMillion(c.events * 3, A.sqsRequestPerMillion), basis: 'send + receive + delete per event (upper bound: every event routed here)' }),
+    : { usd: perMillion(c.noncritical * 3, A.sqsRequestPerMillion), basis: 'send + receive + delete per non-critical event' }),
   'aws:sns/topic:Topic': (r, c) => (componentOf(r.urn ?? '') === 'observability' ? { usd: 0, basis: 'alarm notifications' }
-    : { usd: perMillion(c.events, A.snsPublishPerMillion), basis: 'one publish per event (upper bound)' }),
+    : { usd: perMillion(c.noncritical, A.snsPublishPerMillion), basis: 'one publish per non-critical event' }),
   'aws:lambda/function:Function': (r, c) => {
     const api = /(^|-)api(-|$)/.test(r.name);
     const invocations = api ? c.events : c.events / 100;
-    const gbSeconds = invocations * 0.1 * ((num(get(r.props, 'memorySize')) ?? 128) / 1024);
-    return { usd: perMillion(invocations, A.lambdaRequestPerMillion) + gbSeconds * A.lambdaGbSecond, basis: `${api ? 'one command per event' : 'batches of 100'}, 100 ms each` };
+    const gbSeconds = invocations * 0.05 * ((num(get(r.props, 'memorySize')) ?? 128) / 1024);
+    return { usd: perMillion(invocations, A.lambdaRequestPerMillion) + gbSeconds * A.lambdaGbSecond, basis: `${api ? 'one command per event' : 'batches of 100'}, 50 ms each` };
   },
   'aws:opensearch/domain:Domain': (r) => {
     const type = str(get(r.props, 'clusterConfig', 'instanceType')) ?? 'r6g.large.search';
@@ -95,14 +102,14 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
   'gcp:firestore/database:Database': (r, c) => {
     const store = componentOf(r.urn ?? '') === 'eventstore';
     const writes = c.events * (store ? 2 : 1);
-    const storage = gb(c.events, c.bytes) * (get(r.props, 'pointInTimeRecoveryEnablement') === 'POINT_IN_TIME_RECOVERY_ENABLED' ? 2 : 1);
+    const storage = firstMonthGbMonths(c.events, c.bytes) * (get(r.props, 'pointInTimeRecoveryEnablement') === 'POINT_IN_TIME_RECOVERY_ENABLED' ? 2 : 1);
     return { usd: (writes / 1e5) * G.firestoreWritesPer100k + storage * G.firestoreStorageGbMonth, basis: `${store ? 'event + stream head' : 'one read-model upsert'} per event` };
   },
   'gcp:pubsub/topic:Topic': (r, c) => pubsub(r, c, 'publish'),
   'gcp:pubsub/subscription:Subscription': (r, c) => pubsub(r, c, 'delivery'),
   'gcp:cloudrunv2/service:Service': (_r, c) => ({
-    usd: perMillion(c.events, G.cloudRunRequestsPerMillion) + c.events * 0.1 * (G.cloudRunVcpuSecond + 0.5 * G.cloudRunGibSecond),
-    basis: 'one request per event, 100 ms of 1 vCPU / 512 MiB',
+    usd: perMillion(c.events, G.cloudRunRequestsPerMillion) + c.events * 0.05 * (G.cloudRunVcpuSecond + 0.5 * G.cloudRunGibSecond),
+    basis: 'one request per event, 50 ms of 1 vCPU / 512 MiB',
   }),
   'gcp:kms/cryptoKey:CryptoKey': fixed(G.kmsKeyVersionMonth, 'one key version'),
   'azure-native:cosmosdb:SqlResourceSqlDatabase': (r) => {
@@ -115,7 +122,7 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
   'azure-native:cosmosdb:DatabaseAccount': (r, c) => {
     const serverless = JSON.stringify(get(r.props, 'capabilities') ?? []).includes('EnableServerless');
     const backup = get(r.props, 'backupPolicy', 'type') === 'Continuous' ? Z.cosmosContinuousBackupGbMonth : 0;
-    const storage = gb(c.events, c.bytes) * (Z.cosmosStorageGbMonth + backup);
+    const storage = firstMonthGbMonths(c.events, c.bytes) * (Z.cosmosStorageGbMonth + backup);
     return { usd: storage + (serverless ? perMillion(c.events * 10, Z.cosmosServerlessPerMillionRu) : 0), basis: `storage${backup ? ' + continuous backup' : ''}${serverless ? ' + ~10 RU per event' : ''}` };
   },
   'azure-native:eventhub:Namespace': (r, c) => {
@@ -131,7 +138,7 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
   },
   'azure-native:web:WebApp': (r, c) => {
     const memory = (num(get(r.props, 'functionAppConfig', 'scaleAndConcurrency', 'instanceMemoryMB')) ?? 2048) / 1024;
-    return { usd: perMillion(c.events, Z.functionsFlexPerMillion) + c.events * 0.1 * memory * Z.functionsFlexGbSecond, basis: `one execution per event, 100 ms at ${memory} GB` };
+    return { usd: perMillion(c.events, Z.functionsFlexPerMillion) + c.events * 0.05 * memory * Z.functionsFlexGbSecond, basis: `one execution per event, 50 ms at ${memory} GB` };
   },
   'azure-native:keyvault:Key': fixed(Z.keyVaultHsmKeyMonth, 'HSM-protected key'),
   'azure-native:network:NatGateway': fixed(monthly(Z.natGatewayHour), 'NAT gateway hours'),
@@ -145,14 +152,16 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
 function pubsub(r: EstimatorResource, c: Ctx, what: string): { usd: number; basis: string } {
   const role = str(get(r.props, 'labels', 'nexus-role')) ?? '';
   if (role === 'deadletter' || role === 'notifications' || isDeadLetterName(r.name)) return { usd: 0, basis: `${role || 'dead-letter'} traffic not modelled` };
-  const bytes = c.events * Math.max(1000, c.bytes);
-  return { usd: (bytes / 2 ** 40) * G.pubsubPerTiB, basis: `one ${what} per event (1 KB minimum, upper bound)` };
+  const n = role.includes('noncritical') ? c.noncritical : c.events;
+  const bytes = n * Math.max(1000, c.bytes);
+  return { usd: (bytes / 2 ** 40) * G.pubsubPerTiB, basis: `one ${what} per ${role.includes('noncritical') ? 'non-critical ' : ''}event (1 KB minimum)` };
 }
 
 /** Estimates the monthly cost of a planned stack. Pure: same inputs, same answer. */
 export function estimateMonthlyCost(resources: readonly EstimatorResource[], hints: ThroughputHints): CostEstimate {
   const events = Math.max(0, hints.eventsPerSecond) * Math.min(1, Math.max(0, hints.averageLoadFactor)) * SECONDS_PER_MONTH;
-  const ctx: Ctx = { events, bytes: Math.max(1, hints.eventBytes) };
+  const share = Math.min(1, Math.max(0, hints.noncriticalShare ?? 0));
+  const ctx: Ctx = { events, bytes: Math.max(1, hints.eventBytes), noncritical: events * share };
   const lines: CostLine[] = [];
   const unpriced = new Set<string>();
   for (const r of resources) {

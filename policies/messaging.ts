@@ -9,7 +9,11 @@ import { collect, validateMapped, type Mapping } from './mapping/types';
 import { consumerMappings, orderingMappings, type ConsumerFacts, type OrderingFacts } from './mapping/messaging';
 
 export interface DeadLetterConfig { readonly maxDeliveryAttempts: number }
-export const DEAD_LETTER_DEFAULTS: DeadLetterConfig = { maxDeliveryAttempts: 10 };
+/**
+ * 20: room for a Lambda stream trigger's retries with bisectBatchOnFunctionError (each split of a
+ * failing batch uses a retry; isolating one poison record in 100 takes ~7) on top of the usual 5-10.
+ */
+export const DEAD_LETTER_DEFAULTS: DeadLetterConfig = { maxDeliveryAttempts: 20 };
 
 /** Problems with one consumer's dead-lettering, given the configured ceiling. Pure. */
 export function deadLetterProblems(f: ConsumerFacts, cfg: DeadLetterConfig): string[] {
