@@ -68,7 +68,10 @@ export function dynamoSide(client: DynamoDBClient, t: NexusTableNames): Side {
 
 export async function cosmosSide(server: RunningServer): Promise<Side> {
   const clock = new ReplayClock();
-  const [ev, sn, cp] = await Promise.all([freshContainer(server, 'events'), freshContainer(server, 'snapshots'), freshContainer(server, 'checkpoints')]);
+  // One at a time: the server answers concurrent createIfNotExists of the database with a conflict.
+  const ev = await freshContainer(server, 'events');
+  const sn = await freshContainer(server, 'snapshots');
+  const cp = await freshContainer(server, 'checkpoints');
   return side('cosmos', clock, new CosmosEventStore({ container: ev.container, clock, settleMs: 50 }),
     new CosmosSnapshotStore({ container: sn.container }), new CosmosCheckpointStore({ container: cp.container }),
     async () => { await Promise.all([ev.drop(), sn.drop(), cp.drop()]); });

@@ -75,4 +75,17 @@ export const factories: AdapterFactories = {
       return withRelease(new PostgresIdempotencyStore({ connection, clock: ctx.clock, ownsPool: false }), release);
     },
   },
+  search: {
+    postgres: async (config, ctx) => {
+      const { PostgresSearchIndex } = require('./PostgresSearchIndex') as typeof import('./PostgresSearchIndex');
+      const { connection, release } = shared(config, ctx);
+      return withRelease(new PostgresSearchIndex({ connection, ownsPool: false }), release);
+    },
+  },
+  bus: {
+    jetstream: async (config) => {
+      const { JetStreamEventBus } = require('./JetStreamEventBus') as typeof import('./JetStreamEventBus');
+      return JetStreamEventBus.open({ servers: config.servers, streamPrefix: config.streamPrefix });
+    },
+  },
 };
