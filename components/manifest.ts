@@ -35,7 +35,7 @@ export function assembleManifest(config: NexusConfig, stack: string, sections: M
     environment: config.environment,
     region: config.region,
     eventStore: sections.eventStore,
-    bus: sections.bus,
+    bus: withBusCheckpoints(sections.bus, sections.eventStore),
     registry: sections.registry,
     search: sections.search,
     notifications: sections.notifications,
@@ -44,6 +44,17 @@ export function assembleManifest(config: NexusConfig, stack: string, sections: M
     ...(extras.api ? { api: extras.api } : {}),
     ...(Object.keys(observability).length > 0 ? { observability } : {}),
   };
+}
+
+/**
+ * The AWS core path keeps its consumer-group checkpoints and shard leases in the event store's
+ * checkpoints table (ADR 0051); the bus provider does not see that table, so it is joined here.
+ */
+function withBusCheckpoints(bus: EventBusManifest, store: EventStoreManifest): EventBusManifest {
+  if (bus.kind === 'kinesis+sns' && store.kind === 'dynamodb' && bus.checkpointsTable === undefined) {
+    return { ...bus, checkpointsTable: store.checkpointsTable };
+  }
+  return bus;
 }
 
 /** The placement every component of one platform shares, derived from the config. */

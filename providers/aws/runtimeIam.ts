@@ -47,7 +47,10 @@ export function needsVpc(role: FunctionRole): boolean {
 const EVENTS_READ = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'];
 const EVENTS_APPEND = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'];
 const RECORDS_RW = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'];
-const REGISTRY_READ = ['glue:GetRegistry', 'glue:GetSchema', 'glue:GetSchemaVersion', 'glue:GetSchemaByDefinition', 'glue:ListSchemaVersions'];
+const REGISTRY_READ = [
+  'glue:GetRegistry', 'glue:GetSchema', 'glue:GetSchemaVersion', 'glue:GetSchemaByDefinition', 'glue:ListSchemaVersions',
+  'glue:ListSchemas', 'glue:GetTags',
+];
 const SEARCH_READ = ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost'];
 const SEARCH_WRITE = ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut', 'es:ESHttpDelete'];
 const KINESIS_READ = [
@@ -70,7 +73,7 @@ export function statementsFor(role: FunctionRole, a: RuntimeArns): PolicyStateme
         { Sid: 'AppendAndReadEvents', Effect: 'Allow', Action: [...EVENTS_READ, ...EVENTS_APPEND], Resource: eventsTableResources(a) },
         { Sid: 'Snapshots', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'], Resource: a.snapshotsTable },
         { ...checkpoints, Sid: 'IdempotencyAndCheckpoints' },
-        { Sid: 'Connections', Effect: 'Allow', Action: [...RECORDS_RW, 'dynamodb:Scan'], Resource: a.connectionsTable },
+        { Sid: 'Connections', Effect: 'Allow', Action: RECORDS_RW, Resource: a.connectionsTable },
         { Sid: 'PushToConnections', Effect: 'Allow', Action: 'execute-api:ManageConnections', Resource: `${a.websocketExecution}/${a.websocketStage}/POST/@connections/*` },
         { Sid: 'QueryReadModels', Effect: 'Allow', Action: SEARCH_READ, Resource: `${a.searchDomain}/*` },
         registry,
