@@ -9,6 +9,7 @@ import * as http from 'node:http';
 import type { CloudEventEnvelope } from '../ports';
 import type { NexusManifest } from '../manifest';
 import { NexusApp, authFrom, manifestJsonFrom } from './app';
+import { pathAllowed } from './cloudRunRoles';
 
 const env = process.env;
 const auth = authFrom(env);
@@ -50,6 +51,9 @@ export async function handle(req: http.IncomingMessage, res: http.ServerResponse
   const json = (status: number, value: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
   };
+  if (!pathAllowed(env.NEXUS_ROLE, req.url ?? '/')) {
+    return json(404, { code: 'NOT_FOUND', message: `${req.url ?? '/'} is not served by the ${env.NEXUS_ROLE ?? ''} service` });
+  }
   try {
     if (req.method === 'POST' && req.url === '/_nexus/relay') return json(200, { published: await app.relay() });
     if (req.method === 'POST' && req.url === '/_nexus/snapshots') return json(200, { snapshotted: await app.snapshots() });
