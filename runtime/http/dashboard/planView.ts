@@ -6,6 +6,7 @@
 import type { StackPlan } from '../../cli/plan/runStack';
 import type { PlanReport } from '../../cli/plan/report';
 import { estimateMonthlyCost } from '../../../policies/costEstimator';
+import { BUDGET_DEFAULTS } from '../../../policies/cost';
 
 export type PolicySummary =
   | { readonly available: true; readonly pack: string; readonly policies: number; readonly notApplicable: number;
@@ -38,9 +39,10 @@ export function toCloudPlanView(plan: StackPlan, report: PlanReport, policy: Pol
   const edges = plan.resources.flatMap((r) => [...new Set([...r.dependsOn, ...Object.values(r.propertyDependencies).flat()])]
     .filter((d) => ids.has(d)).map((d) => ({ from: ids.get(d)!, to: ids.get(r.urn)! })));
   const estimate = estimateMonthlyCost(custom.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })), {
-    eventsPerSecond: num(plan.config['nexus:eventsPerSecond'], 100),
-    averageLoadFactor: 0.25,
-    eventBytes: 1024,
+    // The same hints the pack's monthly-budget policy prices with (stack config over its defaults).
+    eventsPerSecond: num(plan.config['nexus:eventsPerSecond'], BUDGET_DEFAULTS.eventsPerSecond),
+    averageLoadFactor: BUDGET_DEFAULTS.averageLoadFactor,
+    eventBytes: BUDGET_DEFAULTS.eventBytes,
   });
   return {
     stack: plan.stack,
