@@ -128,7 +128,7 @@ export class AzureAiSearchIndex implements SearchIndex {
     for (const f of fields) {
       const v = doc[f.name];
       if (v === null || v === undefined) continue;
-      out[f.name] = f.type === 'date' && typeof v === 'string' ? new Date(v).toISOString() : v;
+      out[f.name] = f.type === 'date' && (typeof v === 'string' || v instanceof Date) ? new Date(v).toISOString() : v;
     }
     return out as SearchDocument;
   }

@@ -18,7 +18,9 @@ export interface WebPubSubNotifierOptions {
 
 const SERVICE = 'Azure Web PubSub';
 
-export const groupOf = (tenant: string, channel: string): string => `${encodeURIComponent(tenant)}~${encodeURIComponent(channel)}`;
+const part = (s: string): string => encodeURIComponent(s).replace(/~/g, '%7E');
+/** The Web PubSub group of (tenant, channel): both parts URI-encoded ("~" too), joined by "~". */
+export const groupOf = (tenant: string, channel: string): string => `${part(tenant)}~${part(channel)}`;
 
 export class WebPubSubNotifier implements Notifier {
   constructor(private readonly options: WebPubSubNotifierOptions) {}
