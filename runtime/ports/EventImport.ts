@@ -22,6 +22,11 @@ export interface EventImporter {
    * target's version + 1).
    */
   importEvents(streamId: string, events: readonly StoredEvent[]): Promise<ImportResult>;
+  /**
+   * Optional batched form: several streams' runs in one call (one transaction where the backend
+   * has them), same rules as importEvents. Callers fall back to importEvents when absent.
+   */
+  importStreams?(runs: ReadonlyArray<{ readonly streamId: string; readonly events: readonly StoredEvent[] }>): Promise<ImportResult>;
 }
 
 export class ImportConflictError extends NexusError {

@@ -56,11 +56,13 @@ export function sqliteSide(name = 'sqlite', path = join(mkdtempSync(join(tmpdir(
 export function postgresSide(connect: () => PostgresConnection): Side {
   const clock = new ReplayClock();
   // One pool per store (each closes its own).
-  return side('postgres', clock, new PostgresEventStore({ connection: connect(), clock }), new PostgresSnapshotStore({ connection: connect() }),
-    new PostgresCheckpointStore({ connection: connect() }));
+  const events = new PostgresEventStore({ connection: connect(), clock });
+  // The native importer (one transaction per page), as `nexus migrate` picks it.
+  return { ...side('postgres', clock, events, new PostgresSnapshotStore({ connection: connect() }), new PostgresCheckpointStore({ connection: connect() })), importer: events };
 }
 
 export function dynamoSide(client: DynamoDBClient, t: NexusTableNames): Side {
+  // DynamoDB Local is slow (~170 writes/s) and its global log contends under many writers.
   const clock = new ReplayClock();
   return side('dynamodb', clock, new DynamoDbEventStore({ client, table: t.eventsTable, clock }),
     new DynamoDbSnapshotStore({ client, table: t.snapshotsTable }), new DynamoDbCheckpointStore({ client, table: t.checkpointsTable }));

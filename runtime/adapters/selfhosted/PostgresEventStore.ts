@@ -17,6 +17,8 @@ import {
 } from '../local/StoreOptions';
 import type { PostgresConnection } from './postgres/connection';
 import { PgAccess } from './postgres/PgAccess';
+import { appendLockKey, PostgresEventImporter } from './PostgresEventImporter';
+import type { EventImporter, ImportResult } from '../../ports/EventImport';
 import { pgCode, UNIQUE_VIOLATION } from './postgres/pgErrors';
 
 export interface PostgresEventStoreOptions {
@@ -52,13 +54,15 @@ export function toStoredEvent(row: EventRow): StoredEvent {
   };
 }
 
-export class PostgresEventStore implements EventStore {
+export class PostgresEventStore implements EventStore, EventImporter {
   private readonly pg: PgAccess;
   private readonly clock: Clock;
+  private readonly importer: PostgresEventImporter;
 
   constructor(options: PostgresEventStoreOptions) {
     this.pg = new PgAccess(options.connection, 'PostgresEventStore', options.ownsPool);
     this.clock = options.clock ?? systemClock;
+    this.importer = new PostgresEventImporter(this.pg);
   }
 
   async append(streamId: string, events: readonly NewEvent[], expected: ExpectedVersion = 'any'): Promise<AppendResult> {
@@ -84,7 +88,7 @@ export class PostgresEventStore implements EventStore {
 
   private async appendInTransaction(c: PoolClient, streamId: string, events: readonly NewEvent[], expected: ExpectedVersion): Promise<Attempt> {
     // The global append lock (ADR 0080): held until COMMIT, taken before any position is assigned.
-    await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`nexus-append:${this.pg.s}`]);
+    await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [appendLockKey(this.pg.s)]);
     const head = await c.query<{ version: string; recorded_at: string }>(
       `SELECT version, recorded_at FROM ${this.pg.s}.events WHERE stream_id = $1 ORDER BY version DESC LIMIT 1`, [streamId]);
     const actual = head.rows[0] ? Number(head.rows[0].version) : 0;
@@ -94,7 +98,7 @@ export class PostgresEventStore implements EventStore {
     try {
       positions = (await c.query<{ position: string; version: string }>(
         `INSERT INTO ${this.pg.s}.events (stream_id, version, event_id, type, schema_version, data, metadata, recorded_at)
-         SELECT $1, v, id, t, sv, d::jsonb, m::jsonb, $8
+         SELECT $1, v, id, t, sv, d::json, m::json, $8
          FROM unnest($2::bigint[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[]) AS u(v, id, t, sv, d, m)
          ORDER BY v RETURNING position, version`,
         [
@@ -152,6 +156,15 @@ export class PostgresEventStore implements EventStore {
     const row = rows[0];
     if (!row || row.version === null) return { streamId, exists: false, version: 0 };
     return { streamId, exists: true, version: Number(row.version), createdAt: row.created!, updatedAt: row.updated! };
+  }
+
+  /** EventImporter (nexus migrate): original versions, ids and times; see PostgresEventImporter. */
+  importEvents(streamId: string, events: readonly StoredEvent[]): Promise<ImportResult> {
+    return this.importer.importEvents(streamId, events);
+  }
+
+  importStreams(runs: ReadonlyArray<{ readonly streamId: string; readonly events: readonly StoredEvent[] }>): Promise<ImportResult> {
+    return this.importer.importStreams(runs);
   }
 
   async close(): Promise<void> {

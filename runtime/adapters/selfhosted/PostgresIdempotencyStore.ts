@@ -36,7 +36,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
       const now = this.clock.now().getTime();
       const expiresMs = now + ttlSeconds * 1000;
       const taken = await this.pg.query<Row>(
-        `INSERT INTO ${t} (key, value, stored_at, expires_at, expires_ms) VALUES ($1, $2::jsonb, $3, $4, $5)
+        `INSERT INTO ${t} (key, value, stored_at, expires_at, expires_ms) VALUES ($1, $2::json, $3, $4, $5)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, stored_at = excluded.stored_at,
            expires_at = excluded.expires_at, expires_ms = excluded.expires_ms
          WHERE ${t}.expires_ms <= $6

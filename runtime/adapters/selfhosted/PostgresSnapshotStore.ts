@@ -28,7 +28,7 @@ export class PostgresSnapshotStore implements SnapshotStore {
     const state = checkSnapshot(snapshot);
     await this.pg.query(
       `INSERT INTO ${this.pg.s}.snapshots (stream_id, version, aggregate_type, state_version, state, taken_at)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6)
+       VALUES ($1, $2, $3, $4, $5::json, $6)
        ON CONFLICT (stream_id, version) DO UPDATE SET aggregate_type = excluded.aggregate_type,
          state_version = excluded.state_version, state = excluded.state, taken_at = excluded.taken_at`,
       [snapshot.streamId, snapshot.version, snapshot.aggregateType, snapshot.stateVersion, state, snapshot.takenAt],

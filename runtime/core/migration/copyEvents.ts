@@ -71,11 +71,19 @@ export async function copyEvents(source: EventStore, target: EventImporter, chec
     const page = await source.readAll({ after, limit: options.pageSize ?? 500 });
     if (page.events.length > 0) {
       await limiter.take(page.events.length);
-      await inParallel([...byStream(page.events)], options.concurrency ?? 4, async ([streamId, events]) => {
-        const r = await target.importEvents(streamId, events);
+      const runs = [...byStream(page.events)];
+      if (target.importStreams) {
+        // The whole page in one call (one transaction on PostgreSQL).
+        const r = await target.importStreams(runs.map(([streamId, events]) => ({ streamId, events })));
         imported += r.imported;
         skipped += r.skipped;
-      });
+      } else {
+        await inParallel(runs, options.concurrency ?? 4, async ([streamId, events]) => {
+          const r = await target.importEvents(streamId, events);
+          imported += r.imported;
+          skipped += r.skipped;
+        });
+      }
       read += page.events.length;
       pageNumber += 1;
       await options.afterPage?.(pageNumber);

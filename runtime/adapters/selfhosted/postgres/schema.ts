@@ -3,6 +3,8 @@
  * events.position is a bigserial assigned while the append holds the global append lock
  * (ADR 0080), so position order is commit order and readAll never skips a committed event.
  * recorded_at is the ISO-8601 text the store stamped (exact round trip, ordered like the time).
+ * Event data and metadata are `json`, not `jsonb`: jsonb reorders object keys, and read models
+ * that serialise event data (e.g. an order's lines as JSON) would then differ between stores.
  */
 export interface Migration {
   readonly id: number;
@@ -20,8 +22,8 @@ export const MIGRATIONS: readonly Migration[] = [
         event_id text NOT NULL,
         type text NOT NULL,
         schema_version int NOT NULL,
-        data jsonb NOT NULL,
-        metadata jsonb NOT NULL,
+        data json NOT NULL,
+        metadata json NOT NULL,
         recorded_at text NOT NULL,
         UNIQUE (stream_id, version),
         UNIQUE (stream_id, event_id)
@@ -31,14 +33,14 @@ export const MIGRATIONS: readonly Migration[] = [
         version bigint NOT NULL,
         aggregate_type text NOT NULL,
         state_version int NOT NULL,
-        state jsonb NOT NULL,
+        state json NOT NULL,
         taken_at text NOT NULL,
         PRIMARY KEY (stream_id, version)
       );
       CREATE TABLE ${s}.checkpoints (name text COLLATE "C" PRIMARY KEY, value text NOT NULL);
       CREATE TABLE ${s}.idempotency (
         key text PRIMARY KEY,
-        value jsonb NOT NULL,
+        value json NOT NULL,
         stored_at text NOT NULL,
         expires_at text NOT NULL,
         expires_ms bigint NOT NULL
