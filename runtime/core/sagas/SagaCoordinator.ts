@@ -114,11 +114,11 @@ export class SagaCoordinator<S> {
       : startRootSpan(`saga ${this.definition.name} ${input.kind}`, SpanKind.INTERNAL, { ...attributes, 'nexus.tenant': tenant });
     const traceparent = 'continued' in step ? step.continued.metadata.traceparent : step.traceparent;
     try {
-      let inst = await this.react(tenant, sagaId, input);
+      let inst = await this.react(tenant, sagaId, input, traceparent);
       for (let rounds = 0; inst && inst.pendingCommands.length > 0 && rounds < 50; rounds++) {
         const command = inst.pendingCommands[0]!;
         const outcome = await this.dispatch(inst, command, cause, traceparent);
-        inst = await this.react(tenant, sagaId, outcome);
+        inst = await this.react(tenant, sagaId, outcome, traceparent);
       }
       endSpan(step.span);
       return inst;
@@ -147,7 +147,7 @@ export class SagaCoordinator<S> {
     }
   }
 
-  private async react(tenant: string, sagaId: string, input: SagaInput): Promise<SagaInstance<S> | undefined> {
+  private async react(tenant: string, sagaId: string, input: SagaInput, traceparent?: string): Promise<SagaInstance<S> | undefined> {
     this.stats.inputs++;
     return withRetry(async () => {
       const inst = await this.load(tenant, sagaId);
@@ -162,7 +162,7 @@ export class SagaCoordinator<S> {
       try {
         await this.deps.store.append(inst.streamId, [{
           eventId: derivedId(inst.streamId, id), type: SAGA_REACTED, schemaVersion: 1, data: data as unknown as Record<string, unknown>,
-          metadata: { tenant, actor: `saga:${this.definition.name}`, causationId: id },
+          metadata: { tenant, actor: `saga:${this.definition.name}`, causationId: id, ...(traceparent !== undefined ? { traceparent } : {}) },
         }], inst.version === 0 ? 'no_stream' : inst.version);
       } catch (err) {
         if (isConcurrencyError(err)) this.stats.conflicts++;
