@@ -69,7 +69,8 @@ export class CloudRunWebSocketNotifier extends WebSocketNotifier {
     if (subscription) {
       subscription.removeAllListeners('message');
       await subscription.close();
-      await subscription.delete().catch(() => undefined);
+      // Bounded: shutdown must not wait on an unreachable Pub/Sub (the subscription expires anyway).
+      await subscription.delete({ timeout: 5000, maxRetries: 0 }).catch(() => undefined);
     }
     await this.options.pubsub.close();
   }
