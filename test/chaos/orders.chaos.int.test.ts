@@ -91,7 +91,7 @@ describe('chaos: Orders under faults (local SQLite stack)', function () {
     const projections = [poisoned(orderSummaryProjection), customerOrdersProjection];
     const errors: string[] = [];
     const readSide = new ReadSide({ eventStore: store, bus, checkpoints, search }, {
-      routing: { noncritical: [] }, projections, sagas: [fulfilmentSaga({ paymentTimeoutMs: 1500, stalledAfterMs: 1000 })], commands,
+      routing: { noncritical: [] }, projections, sagas: [fulfilmentSaga({ paymentTimeoutMs: 4000, stalledAfterMs: 1000 })], commands,
       relayPollMs: 5, timeoutPollMs: 100, maxAttempts: 10,
       onError: (where, err) => void errors.push(`${where}: ${(err as Error).message}`),
     });
@@ -158,7 +158,7 @@ describe('chaos: Orders under faults (local SQLite stack)', function () {
     const driveMs = Date.now() - t0;
 
     // Converge: faults keep firing; wait until the relay is at the end, every saga has finished
-    // (payment timeouts fire after 1.5 s) and each projection equals a clean rebuild.
+    // (payment timeouts fire after 4 s) and each projection equals a clean rebuild.
     const clean = { store: rt.eventStore, search: rt.search, checkpoints: rt.checkpoints };
     let converged = false;
     let rebuilt: Record<string, SearchDocument[]> = {};

@@ -6,7 +6,7 @@
  */
 import type { StoredEvent } from '../../../runtime/ports/events';
 import { PermanentError } from '../../../runtime/ports/EventBus';
-import { canonicalJson, ProjectionGapError, tenantOf, updateOnce, type ProjectionContext, type ProjectionDefinition } from '../../../runtime/core/projections';
+import { jsonMap, ProjectionGapError, tenantOf, updateOnce, type ProjectionContext, type ProjectionDefinition } from '../../../runtime/core/projections';
 
 type Status = 'placed' | 'paid' | 'shipped' | 'cancelled';
 
@@ -19,7 +19,7 @@ export interface CustomerOrdersDoc {
   readonly paid: number;
   readonly shipped: number;
   readonly cancelled: number;
-  /** orderId → status. */
+  /** orderId → status (canonical JSON when stored; an object while a batch is applied). */
   readonly ordersJson: string;
   readonly [key: string]: unknown;
 }
@@ -28,14 +28,17 @@ export const customerDocId = (tenant: string, customerId: string): string => `${
 const linkId = (tenant: string, orderId: string): string => `${tenant}:order:${orderId}`;
 
 function withStatus(doc: CustomerOrdersDoc | undefined, customerId: string, id: string, orderId: string, status: Status | undefined): CustomerOrdersDoc {
-  const orders = JSON.parse(doc?.ordersJson ?? '{}') as Record<string, Status>;
-  if (status) orders[orderId] = status;
-  const values = Object.values(orders);
-  const count = (s: Status): number => values.filter((v) => v === s).length;
-  return {
-    ...(doc ?? {}), id, kind: 'customer', customerId, ordersJson: canonicalJson(orders),
-    orderCount: values.length, placed: count('placed'), paid: count('paid'), shipped: count('shipped'), cancelled: count('cancelled'),
-  };
+  const orders = { ...jsonMap<Status>(doc, 'ordersJson') };
+  const before = orders[orderId];
+  const counts = { orderCount: doc?.orderCount ?? 0, placed: doc?.placed ?? 0, paid: doc?.paid ?? 0, shipped: doc?.shipped ?? 0, cancelled: doc?.cancelled ?? 0 };
+  if (status && status !== before) {
+    // Counts move incrementally: no pass over every order of the customer per event.
+    if (before) counts[before]--;
+    else counts.orderCount++;
+    counts[status]++;
+    orders[orderId] = status;
+  }
+  return { ...(doc ?? {}), id, kind: 'customer', customerId, ordersJson: orders as unknown as string, ...counts };
 }
 
 /** Status after a follow-up event (undefined: unchanged). */

@@ -8,7 +8,7 @@
 import type { EventStore } from '../../ports/EventStore';
 import type { StoredEvent } from '../../ports/events';
 import type { SearchDocument, SearchIndex } from '../../ports/SearchIndex';
-import { isProjectionGapError, type ProjectionContext, type ProjectionDefinition } from './projection';
+import { isProjectionGapError, serializeDocument, type ProjectionContext, type ProjectionDefinition } from './projection';
 
 export interface EngineStats {
   applied: number;
@@ -92,7 +92,7 @@ export class ProjectionEngine {
     const deletes: string[] = [];
     for (const id of this.dirty) {
       const doc = this.cache.get(id);
-      if (doc) puts.push(doc);
+      if (doc) puts.push(serializeDocument(doc));
       else deletes.push(id);
     }
     for (let i = 0; i < puts.length; i += 500) await this.search.upsert(this.index, puts.slice(i, i + 500));
