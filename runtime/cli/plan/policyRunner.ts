@@ -119,9 +119,12 @@ export function buildPolicyConfig(policies: readonly PolicyInfo[], options: Pick
   return out;
 }
 
-function readDiagnostics(res: analyzerPb.AnalyzeResponse, byUrn: ReadonlyMap<string, PlannedResource>, out: PolicyViolation[], na: { policy: string; reason: string }[]): void {
+/** Diagnostics of one response; a resource policy's diagnostic names no URN: it is the analyzed resource's (as in the CLI). */
+function readDiagnostics(
+  res: analyzerPb.AnalyzeResponse, byUrn: ReadonlyMap<string, PlannedResource>, out: PolicyViolation[], na: { policy: string; reason: string }[], analyzedUrn?: string,
+): void {
   for (const d of res.getDiagnosticsList()) {
-    const urn = d.getUrn() || undefined;
+    const urn = d.getUrn() || analyzedUrn;
     const r = urn ? byUrn.get(urn) : undefined;
     out.push({
       policy: d.getPolicyname(), level: levelName(d.getEnforcementlevel()), message: d.getMessage(),
@@ -158,7 +161,7 @@ export async function runPolicyPack(plan: StackPlan, options: PolicyRunOptions):
     const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
     const violations: PolicyViolation[] = [];
     const notApplicable: { policy: string; reason: string }[] = [];
-    for (const r of plan.resources) readDiagnostics(await call(client, client.analyze, toAnalyzeRequest(r)), byUrn, violations, notApplicable);
+    for (const r of plan.resources) readDiagnostics(await call(client, client.analyze, toAnalyzeRequest(r)), byUrn, violations, notApplicable, r.urn);
     const stack = new pb.AnalyzeStackRequest();
     stack.setResourcesList(plan.resources.map(toAnalyzerResource));
     readDiagnostics(await call(client, client.analyzeStack, stack), byUrn, violations, notApplicable);
