@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { TraceFlags } from '@opentelemetry/api';
 import { ConcurrencyError } from '../../runtime/ports/EventStore';
 import { InvalidArgumentError } from '../../runtime/ports/errors';
-import type { CloudEventEnvelope, BusMessage, EventBus } from '../../runtime/ports/EventBus';
+import type { BusMessage, EventBus } from '../../runtime/ports/EventBus';
 import type { StoredEvent } from '../../runtime/ports/events';
 import { commandOutcome, formatTraceparent, parseTraceparent, startEventSpan, SpanKind, endSpan } from '../../runtime/core/observability';
 import { relayBatch } from '../../runtime/core/relay';
@@ -34,7 +34,7 @@ describe('observability (core, unit)', () => {
     it('round-trips a W3C traceparent', () => {
       const sc = parseTraceparent(TP);
       assert.deepEqual(sc, { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED, isRemote: true });
-      assert.equal(formatTraceparent(sc!), TP);
+      assert.equal(formatTraceparent(sc), TP);
     });
     it('rejects malformed and all-zero ids', () => {
       for (const bad of [undefined, '', 'nope', '00-00000000000000000000000000000000-00f067aa0ba902b7-01', '00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01', '01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7']) {
@@ -47,8 +47,8 @@ describe('observability (core, unit)', () => {
     it('carries an incoming traceparent through the relay unchanged, and adds none when absent', async () => {
       const bus = recordingBus();
       await relayBatch([event(TP), { ...event(), eventId: 'e-2' }], { bus, routing: { noncritical: [] } });
-      assert.equal((bus.published[0]!.envelope as CloudEventEnvelope).traceparent, TP);
-      assert.equal((bus.published[1]!.envelope as CloudEventEnvelope).traceparent, undefined);
+      assert.equal((bus.published[0]!.envelope).traceparent, TP);
+      assert.equal((bus.published[1]!.envelope).traceparent, undefined);
     });
   });
 
@@ -70,7 +70,7 @@ describe('observability (core, unit)', () => {
       assert.equal(relay.name, 'relay OrderPlaced');
       assert.equal(relay.parentSpanId, '00f067aa0ba902b7');
       assert.equal(relay.attributes['nexus.tenant'], 't1');
-      assert.equal((bus.published[0]!.envelope as CloudEventEnvelope).traceparent, `00-4bf92f3577b34da6a3ce929d0e0e4736-${relay.spanId}-01`);
+      assert.equal((bus.published[0]!.envelope).traceparent, `00-4bf92f3577b34da6a3ce929d0e0e4736-${relay.spanId}-01`);
     });
 
     it('marks a failed publish on the span', async () => {
