@@ -26,6 +26,8 @@ export function banner(local: LocalApp): string {
     'Development token (HS256, every scope, valid 24 h):',
     `  export TOKEN=${local.devToken}`,
     '',
+    `Dashboard: ${base}/?token=${local.devToken}`,
+    '',
     'Try it (the fulfilment saga reserves stock for each order, so stock the item first):',
     post('/commands/Inventory/BOOK-1', { type: 'Restock', payload: { quantity: 10 } }),
     post('/commands/Order/42', {
