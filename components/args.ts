@@ -6,7 +6,7 @@
  */
 import type * as pulumi from '@pulumi/pulumi';
 import type { NexusManifest } from '../runtime/manifest';
-import type { ApiAuth, Cloud, Environment, SearchSize } from './config';
+import type { ApiAuth, Cloud, Environment, SearchSize, SelfhostedConfig } from './config';
 import type {
   EventStoreOutputs, EventBusOutputs, SchemaRegistryOutputs, SearchIndexOutputs, NotificationsOutputs, RuntimeOutputs,
 } from './outputs';
@@ -23,6 +23,8 @@ export interface Placement {
   readonly gcpProject?: string;
   /** Azure resource group name; default: the provider creates one. */
   readonly azureResourceGroup?: string;
+  /** Connection settings of the self-hosted servers; required on selfhosted, ignored elsewhere. */
+  readonly selfhosted?: SelfhostedConfig;
   /** Deletion protection on stores; default true outside dev. */
   readonly deletionProtection: boolean;
   /** Tags/labels for every taggable resource; default {}. */

@@ -68,6 +68,32 @@ export interface NexusConfig {
   readonly auth?: ApiAuth;
   /** Extra tags/labels on every resource that supports them. */
   readonly tags: Readonly<Record<string, string>>;
+  /** Connection settings of a self-hosted stack (present when cloud = selfhosted). */
+  readonly selfhosted?: SelfhostedConfig;
+}
+
+export interface SelfhostedConfig {
+  readonly postgres: { readonly host: string; readonly port: number; readonly database: string; readonly user: string; readonly schema: string };
+  /** The PostgreSQL password (a Pulumi secret in the stack file; providers keep it secret). */
+  readonly postgresPassword?: string;
+  readonly natsServers: readonly string[];
+  readonly apiUrl?: string;
+}
+
+/** Decodes the selfhosted* keys (required ones only when cloud = selfhosted). */
+function decodeSelfhosted(url: string, password: string, natsServers: readonly string[], apiUrl: string): SelfhostedConfig {
+  if (!url) throw new ConfigError('nexus:selfhostedPostgresUrl', 'required when nexus:cloud is "selfhosted" (postgres://user@host:port/database)');
+  if (natsServers.length === 0) throw new ConfigError('nexus:selfhostedNatsServers', 'required when nexus:cloud is "selfhosted" (e.g. ["nats://10.0.0.5:4222"])');
+  const u = new URL(url);
+  return {
+    postgres: {
+      host: u.hostname, port: u.port ? Number(u.port) : 5432, database: u.pathname.slice(1),
+      user: decodeURIComponent(u.username), schema: u.searchParams.get('schema') ?? 'nexus',
+    },
+    ...(password ? { postgresPassword: password } : {}),
+    natsServers,
+    ...(apiUrl ? { apiUrl } : {}),
+  };
 }
 
 /** Kinesis takes 1,000 records/s per shard; keep 50% headroom. Event Hubs/Pub/Sub reuse the hint. */
@@ -147,5 +173,8 @@ export function decodeConfig(raw: RawConfig): NexusConfig {
     ...(otlp ? { otlpEndpoint: otlp } : {}),
     ...(jwksUrl ? { auth: { jwksUrl, ...(issuer ? { issuer } : {}), ...(audience ? { audience } : {}) } } : {}),
     tags: v('tags'),
+    ...(cloud === 'selfhosted'
+      ? { selfhosted: decodeSelfhosted(v('selfhostedPostgresUrl'), v('selfhostedPostgresPassword'), v('selfhostedNatsServers'), v('selfhostedApiUrl')) }
+      : {}),
   };
 }

@@ -140,6 +140,10 @@ export const KEY_DECODERS = {
   authAudience: text(/^\S+$/, false, 'Expected token audience (aud); empty = not checked.', ''),
   otlpEndpoint: text(/^https?:\/\/\S+$/, false, 'OTLP/HTTP endpoint for traces and metrics, in addition to the cloud-native target; empty = none.', ''),
   tags: keyValueList('Extra tags/labels as "key=value" items, applied to every resource that supports them.'),
+  selfhostedPostgresUrl: text(/^postgres(ql)?:\/\/[^\s:@/]+@[^\s:@/]+(:\d{1,5})?\/[A-Za-z_][A-Za-z0-9_]*(\?schema=[a-z_][a-z0-9_]*)?$/, false, 'Self-hosted PostgreSQL as postgres://user@host:port/database?schema=nexus (no password); required when nexus:cloud is selfhosted.', ''),
+  selfhostedPostgresPassword: text(/^.{1,256}$/, false, 'Password of the self-hosted PostgreSQL user; set it as a secret (pulumi config set --secret).', ''),
+  selfhostedNatsServers: stringList(/^((nats|tls):\/\/)?[A-Za-z0-9.-]+:\d{1,5}$/, [], 'NATS JetStream servers of the self-hosted bus (host:port or nats://host:port); required when nexus:cloud is selfhosted.'),
+  selfhostedApiUrl: text(/^https?:\/\/\S+$/, false, 'Base URL where the self-hosted Nexus runtime serves its API (and the registry under /registry).', ''),
 } as const;
 
 export type ConfigKey = keyof typeof KEY_DECODERS;

@@ -65,6 +65,7 @@ export function placementFrom(config: NexusConfig): Placement {
     region: config.region,
     ...(config.gcpProject ? { gcpProject: config.gcpProject } : {}),
     ...(config.azureResourceGroup ? { azureResourceGroup: config.azureResourceGroup } : {}),
+    ...(config.selfhosted ? { selfhosted: config.selfhosted } : {}),
     deletionProtection: config.deletionProtection,
     tags: { 'nexus-environment': config.environment, ...config.tags },
   };
