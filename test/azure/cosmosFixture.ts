@@ -45,7 +45,9 @@ export class RequestCounter {
   readonly plugin: PluginConfig = {
     on: PluginOn.request,
     plugin: (async (context, _diagnosticNode, next) => {
-      const op = String(context.operationType ?? 'unknown');
+      const planRequest = (context.headers as Record<string, unknown> | undefined)?.['x-ms-cosmos-is-query-plan-request'];
+      // Query-plan requests go to the gateway before a query: metadata, not billed in RU.
+      const op = planRequest === true || planRequest === 'True' || planRequest === 'true' ? 'queryPlan' : String(context.operationType ?? 'unknown');
       const resource = String(context.resourceType ?? '');
       if (resource === 'docs') this.counts.set(op, (this.counts.get(op) ?? 0) + 1);
       return next(context);

@@ -114,20 +114,24 @@ export class CosmosEventStore implements EventStore {
     if (hi < lo) return [];
     // recordedAt never goes backwards within a stream, so "as of a time" is a version prefix.
     const asOf = read.asOfMs === undefined ? '' : ' AND c.recordedAt <= @asOf';
+    // Only a bounded read needs the server's ORDER BY; a whole range is read and sorted here.
+    const bounded = read.maxCount < Number.MAX_SAFE_INTEGER;
     const spec: SqlQuerySpec = {
-      query: `SELECT * FROM c WHERE c.streamId = @s AND ((c.kind = "event" AND c.version >= @lo AND c.version <= @hi${asOf}) OR c.id = @head) ORDER BY c.version ${forward ? 'ASC' : 'DESC'}`,
+      query: `SELECT * FROM c WHERE c.streamId = @s AND ((c.kind = "event" AND c.version >= @lo AND c.version <= @hi${asOf}) OR c.id = @head)${bounded ? ` ORDER BY c.version ${forward ? 'ASC' : 'DESC'}` : ''}`,
       parameters: [
         { name: '@s', value: streamId }, { name: '@lo', value: lo }, { name: '@hi', value: hi }, { name: '@head', value: HEAD_ID },
         ...(read.asOfMs === undefined ? [] : [{ name: '@asOf', value: new Date(read.asOfMs).toISOString() }]),
       ],
     };
     const out: StoredEvent[] = [];
+    let sawHead = false;
     const pageSize = Math.min(read.maxCount + 1, 1000);
     const iterator = this.container.items.query<Record<string, unknown>>(spec, { partitionKey: streamId, maxItemCount: pageSize });
     while (iterator.hasMoreResults() && out.length < read.maxCount) {
       const page = await cosmosCall(SERVICE, () => iterator.fetchNext());
       for (const item of page.resources) {
         if (item['id'] === HEAD_ID) {
+          sawHead = true;
           this.remember(streamId, headStateOf(item as unknown as HeadItem));
           continue;
         }
@@ -135,6 +139,9 @@ export class CosmosEventStore implements EventStore {
         if (e && out.length < read.maxCount) out.push(e);
       }
     }
+    // A read that saw the whole partition without a head: the stream is new (a hint for append).
+    if (!sawHead && !iterator.hasMoreResults()) this.remember(streamId, ABSENT_HEAD);
+    if (!bounded) out.sort((a, b) => (forward ? a.version - b.version : b.version - a.version));
     return out;
   }
 
