@@ -48,7 +48,7 @@ describe('policies/messaging: consumer-dead-letter (stack)', () => {
   });
   it('aws: maxReceiveCount above the configured ceiling', async () => {
     const q = sqsQueue({ redrivePolicy: JSON.stringify({ deadLetterTargetArn: 'arn:aws:sqs:r:1:dlq', maxReceiveCount: 50 }) });
-    assertViolation(await stackViolations(consumerDeadLetter, [q]), /allows 50 deliveries; expected at most 10/);
+    assertViolation(await stackViolations(consumerDeadLetter, [q]), /allows 50 deliveries; expected at most 20/);
     assertViolation(await stackViolations(consumerDeadLetter, [sqsQueue()], { maxDeliveryAttempts: 3 }), /allows 5 deliveries; expected at most 3/);
   });
   it('aws: dead-letter queues themselves and e-mail subscriptions are exempt', async () => {
