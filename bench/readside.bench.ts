@@ -49,9 +49,8 @@ function orderEvents(tenant: string, orderId: string): Array<{ eventId: string; 
   ];
 }
 
-/** Appends at `rate` events/s for `seconds`, one event per append, 4-event orders interleaved; returns append times by event id. */
-async function steadyLoad(rt: RuntimeAdapters, rate: number, seconds: number): Promise<Map<string, number>> {
-  const appendedAt = new Map<string, number>();
+/** Appends at `rate` events/s for `seconds`, one event per append, 4-event orders interleaved; records append times by event id. */
+async function steadyLoad(rt: RuntimeAdapters, rate: number, seconds: number, appendedAt: Map<string, number>): Promise<Map<string, number>> {
   const total = rate * seconds;
   const tickMs = 10;
   const perTick = (rate * tickMs) / 1000;
@@ -80,13 +79,13 @@ async function steadyLoad(rt: RuntimeAdapters, rate: number, seconds: number): P
   return appendedAt;
 }
 
-async function projectionLag(): Promise<BenchResult[]> {
+export async function projectionLag(): Promise<BenchResult[]> {
   const dir = tmp();
   const rt = await createRuntime(localManifest(dir));
   try {
     const productLag: number[] = [];
     const busLag: number[] = [];
-    let appendedAt = new Map<string, number>();
+    const appendedAt = new Map<string, number>();
     const runner = new ProjectionRunner(orderSummaryProjection, {
       bus: rt.bus, search: rt.search, store: rt.eventStore, checkpoints: rt.checkpoints, routing: { noncritical: [] },
       onApplied: (e) => {
@@ -104,7 +103,9 @@ async function projectionLag(): Promise<BenchResult[]> {
     });
     const relay = new OutboxRelay({ store: rt.eventStore, checkpoints: rt.checkpoints, bus: rt.bus, routing: { noncritical: [] }, pollMs: 2 });
     relay.start();
-    appendedAt = await steadyLoad(rt, 1000, 5);
+    const loadStart = performance.now();
+    await steadyLoad(rt, 1000, 5, appendedAt);
+    const achieved = appendedAt.size / ((performance.now() - loadStart) / 1000);
     const deadline = Date.now() + 10_000;
     while ((productLag.length < appendedAt.size || busLag.length < appendedAt.size) && Date.now() < deadline) await sleep(20);
     await relay.stop();
@@ -117,7 +118,7 @@ async function projectionLag(): Promise<BenchResult[]> {
       { name: 'projection-lag-p50 @1k ev/s', unit: 'ms', value: percentile(p, 50), baseline: { name: 'bus only p50', value: percentile(b, 50) }, ratio: percentile(p, 50) / percentile(b, 50) },
       {
         name: 'projection-lag-p99 @1k ev/s', unit: 'ms', value: p99, baseline: { name: 'bus only p99', value: percentile(b, 99) }, ratio: p99 / percentile(b, 99),
-        target: 'p99 <= 50 ms', met: p99 <= 50, notes: `${p.length}/${appendedAt.size} events applied`,
+        target: 'p99 <= 50 ms', met: p99 <= 50, notes: `${p.length}/${appendedAt.size} events applied; achieved ${Math.round(achieved)} appends/s`,
       },
     ];
   } finally {
