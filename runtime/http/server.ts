@@ -16,6 +16,7 @@ import { installErrorHandler } from './errors';
 import { commandRoutes } from './routes/commands';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { streamRoutes } from './routes/streams';
+import { readOnlyEventStore } from '../core/guards';
 
 /** Default max request body: an append is at most 1 MiB of events (runtime/ports/limits.ts). */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -71,7 +72,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   };
   void app.register(healthRoutes, { checks: [eventStoreCheck, ...(deps.readiness ?? [])] });
   void app.register(commandRoutes, { commands: deps.commands, aggregates: deps.aggregates });
-  void app.register(streamRoutes, { eventStore: deps.eventStore, pipeline: deps.pipeline });
+  void app.register(streamRoutes, { eventStore: readOnlyEventStore(deps.eventStore, 'the stream query handler'), pipeline: deps.pipeline });
   for (const plugin of deps.plugins ?? []) void app.register(plugin);
   return app;
 }

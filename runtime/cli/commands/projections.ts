@@ -6,6 +6,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import type { EventStore } from '../../ports/EventStore';
+import { readOnlyEventStore } from '../../core/guards';
 import { currentIndex, rebuildProjection, type ProjectionDefinition, type RebuildResult } from '../../core/projections';
 import { orderProjections } from '../../../examples/orders/projections';
 import { stackOptions, withRuntime, type StackOptions } from './readSideRuntime';
@@ -38,7 +39,7 @@ export async function runRebuild(name: string, options: RebuildCliOptions, out: 
       etaBuffer: 20, fps: 10,
     }, Presets.shades_classic);
     bar?.start(total, 0, { speed: 0 });
-    const result = await rebuildProjection(def, { store: rt.eventStore, search: rt.search, checkpoints: rt.checkpoints }, {
+    const result = await rebuildProjection(def, { store: readOnlyEventStore(rt.eventStore, `projection rebuild ${def.name}`), search: rt.search, checkpoints: rt.checkpoints }, {
       onProgress: (p) => bar?.update(Math.min(p.read, Math.max(total, p.read)), { speed: Math.round(p.read / Math.max(0.001, p.elapsedMs / 1000)) }),
     });
     bar?.stop();

@@ -13,6 +13,7 @@ import { StreamNotifications } from '../notifications/StreamNotifications';
 import { ProjectionRunner, type ProjectionDefinition } from '../projections';
 import { OutboxRelay, type Routing } from '../relay';
 import { SagaCoordinator, type CommandGateway, type SagaDefinition } from '../sagas';
+import { readOnlyEventStore, sagaInstanceStore } from '../guards';
 
 export interface ReadSidePorts {
   readonly eventStore: EventStore;
@@ -48,11 +49,11 @@ export class ReadSide {
     const onError = (where: string) => (err: unknown) => options.onError?.(where, err);
     this.relay = new OutboxRelay({ store, checkpoints, bus, routing: options.routing, pollMs: options.relayPollMs, onError: onError('relay') });
     this.projections = options.projections.map((p) => new ProjectionRunner(p, {
-      bus, search, store, checkpoints, routing: options.routing, notifier, maxAttempts: options.maxAttempts, onError: onError(`projection ${p.name}`),
+      bus, search, store: readOnlyEventStore(store, `projection ${p.name}`), checkpoints, routing: options.routing, notifier, maxAttempts: options.maxAttempts, onError: onError(`projection ${p.name}`),
     }));
     if ((options.sagas?.length ?? 0) > 0 && !options.commands) throw new Error('ReadSide: sagas need a command gateway (options.commands)');
     this.sagas = (options.sagas ?? []).map((s) => new SagaCoordinator(s, {
-      store, bus, checkpoints, commands: options.commands!, routing: options.routing, timeoutPollMs: options.timeoutPollMs,
+      store: sagaInstanceStore(store, s.name), bus, checkpoints, commands: options.commands!, routing: options.routing, timeoutPollMs: options.timeoutPollMs,
       maxAttempts: options.maxAttempts, onError: onError(`saga ${s.name}`),
     }));
     this.streamNotifications = notifier ? new StreamNotifications(bus, notifier, onError('notifications')) : undefined;

@@ -15,6 +15,7 @@ import type { AggregateRegistry } from '../../core/aggregate';
 import type { EventPipeline } from '../../core/pipeline';
 import type { ProjectionDefinition } from '../../core/projections';
 import type { SagaCoordinator } from '../../core/sagas';
+import { readOnlyEventStore } from '../../core/guards';
 import { aggregateRoutes } from './aggregates';
 import { dlqRoutes } from './dlq';
 import { openApiDocs } from './openapi';
@@ -45,9 +46,10 @@ const canAttach = (n: Notifier | undefined): n is Notifier & WebSocketRouteOptio
 /** Binds each route plugin to its dependencies (the server registers plugins without options). */
 export function readSidePlugins(d: ReadSideRouteDeps): FastifyPluginAsync[] {
   const bind = <O extends Record<string, unknown>>(plugin: FastifyPluginAsync<O>, options: O): FastifyPluginAsync => async (app) => plugin(app, options);
+  const eventStore = readOnlyEventStore(d.eventStore, 'a query handler');
   const plugins: FastifyPluginAsync[] = [
-    bind(projectionRoutes, { eventStore: d.eventStore, search: d.search, checkpoints: d.checkpoints, projections: d.projections, asOfMaxEvents: d.asOfMaxEvents }),
-    bind(aggregateRoutes, { eventStore: d.eventStore, aggregates: d.aggregates, snapshots: d.snapshots, pipeline: d.pipeline }),
+    bind(projectionRoutes, { eventStore, search: d.search, checkpoints: d.checkpoints, projections: d.projections, asOfMaxEvents: d.asOfMaxEvents }),
+    bind(aggregateRoutes, { eventStore, aggregates: d.aggregates, snapshots: d.snapshots, pipeline: d.pipeline }),
     bind(sagaRoutes, { sagas: d.sagas }),
     bind(dlqRoutes, { bus: d.bus }),
   ];
