@@ -24,6 +24,8 @@ import { buildServer } from '../http/server';
 import { registryApiPlugin } from '../http/registry';
 import type { AuthConfig } from '../http/auth';
 import { LOCAL_DECIDERS } from '../http/localApp';
+import { createLogger, startTelemetry } from '../observability';
+import { setCoreLogger } from '../core/observability';
 import { orderProjections } from '../../examples/orders/projections';
 import { fulfilmentSaga } from '../../examples/orders/sagas';
 
@@ -97,6 +99,9 @@ export class NexusApp {
   /** Adapters, governed pipeline (schemas + upcasters from the registry), deciders, snapshots, commands. */
   private core(): Promise<Core> {
     this.corePromise ??= (async () => {
+      // Traces and metrics over OTLP when the manifest names an endpoint; JSON logs with flow ids (docs/observability.md).
+      startTelemetry(this.manifest);
+      setCoreLogger(createLogger(this.manifest));
       const rt = await createRuntime(this.manifest, { secrets: this.options.secrets ?? {} });
       const pipeline = createGovernedPipeline({ registry: rt.registry, upcasters: await registryUpcasters(rt.registry, [], { eventTypes: LOCAL_DECIDERS.flatMap((d) => [...d.eventTypes]) }) });
       const aggregates = new AggregateRegistry(LOCAL_DECIDERS);

@@ -18,10 +18,10 @@ export const CLOUD_STACKS = ['aws-prod', 'gcp-prod', 'azure-prod'] as const;
 const WORKER = path.join(__dirname, 'planWorker.ts');
 const TIMEOUT_MS = 180_000;
 
-/** Runs planWorker.ts for one stack in a child process (tsx), resolving with its JSON output. */
+/** Runs planWorker.ts for one stack in a child process (node --import tsx, resolved from `cwd`), resolving with its JSON output. */
 export function planInChild(stack: string, cwd: string): Promise<CloudPlanView> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [require.resolve('tsx/cli'), WORKER, stack], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, stack], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (b: Buffer) => void (out += b.toString('utf8')));
