@@ -92,6 +92,8 @@ export function register(program: Command): void {
     .option('--policy-loader <loader>', 'tsx (default) or pulumi (the CLI\'s ts-node loader with type checking; slow)')
     .action(async (opts: { stack: string; json?: boolean; mermaid?: boolean; policy?: boolean; policyPack?: string; policyConfig?: string; allMandatory?: boolean; policyLoader?: string }) => {
       if (opts.json && opts.mermaid) throw new Error('choose one of --json and --mermaid');
+      if (opts.policy && opts.mermaid) throw new Error('--policy prints policy results (text or --json), not a Mermaid graph; drop --mermaid');
+      if (!opts.policy && (opts.policyPack || opts.policyConfig || opts.allMandatory || opts.policyLoader)) throw new Error('--policy-pack, --policy-config, --all-mandatory and --policy-loader need --policy');
       if (opts.policyLoader && opts.policyLoader !== 'tsx' && opts.policyLoader !== 'pulumi') throw new Error(`--policy-loader ${opts.policyLoader}: expected tsx or pulumi`);
       const result = await runPlan({
         stack: opts.stack, ...(opts.json ? { json: true } : {}), ...(opts.mermaid ? { mermaid: true } : {}),
