@@ -2,8 +2,8 @@
  * The dashboard in real Chromium against the local stack as `npm start` runs it: an order placed
  * through the API appears live (WebSocket notifier), its stream is time-travelled with the as-of
  * slider, a dead letter is redriven, a projection rebuilt, a trace opened and the clouds view shows
- * the aws/gcp/azure plans side by side. Screenshots go to test-artifacts/dashboard/; the live view
- * is copied to docs/images/dashboard.png for the README.
+ * the aws/gcp/azure plans side by side. Screenshots go to test-artifacts/dashboard/; with
+ * UPDATE_DOCS_SCREENSHOT=1 the live view is also copied to docs/images/dashboard.png (the README's).
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync } from 'node:fs';
@@ -63,7 +63,9 @@ describe('dashboard in Chromium', function () {
     await row.waitFor({ timeout: 10_000 });
     await page.locator('#live-notes li', { hasText: 'projection:orderSummary' }).first().waitFor({ timeout: 10_000 });
     await page.waitForTimeout(1700); // let the arrival highlight fade for the screenshot
-    copyFileSync(await shot('01-live'), join('docs', 'images', 'dashboard.png'));
+    const live = await shot('01-live');
+    // The README's screenshot is refreshed on demand only, so test runs leave the checkout clean.
+    if (process.env.UPDATE_DOCS_SCREENSHOT === '1') copyFileSync(live, join('docs', 'images', 'dashboard.png'));
   });
 
   it('time-travels the order stream with the as-of slider', async () => {
