@@ -36,7 +36,7 @@ const AWS_SIGNALS: ReadonlyArray<[RegExp, RegExp, AlarmSignal]> = [
 function gcpSignals(text: string): AlarmSignal[] {
   const out: AlarmSignal[] = [];
   if (/num_undelivered_messages/.test(text) && /dead-?letter/i.test(text)) out.push('dlq-depth');
-  if (/relay_lag/.test(text)) out.push('relay-lag');
+  if (/relay[._]lag/.test(text)) out.push('relay-lag');
   if (/firestore/i.test(text) && /RESOURCE_EXHAUSTED/i.test(text)) out.push('store-throttling');
   if (/pubsub/i.test(text) && /resource_exhausted/i.test(text)) out.push('bus-throttling');
   return out;
@@ -47,8 +47,8 @@ function azureSignals(criteria: unknown[]): AlarmSignal[] {
   for (const c of criteria) {
     const metric = String(get(c, 'metricName'));
     const ns = String(get(c, 'metricNamespace'));
-    if (/deadletter/i.test(metric)) out.push('dlq-depth');
-    if (/relay_lag/i.test(metric)) out.push('relay-lag');
+    if (/deadletter|\bdlq\b/i.test(metric)) out.push('dlq-depth');
+    if (/relay[._]lag/i.test(metric)) out.push('relay-lag');
     if (/DocumentDB/i.test(ns) && JSON.stringify(get(c, 'dimensions') ?? '').includes('429')) out.push('store-throttling');
     if (/EventHub/i.test(ns) && metric === 'ThrottledRequests') out.push('bus-throttling');
   }

@@ -20,12 +20,16 @@ export interface AlertSignal {
   readonly custom?: boolean;
 }
 
-/** Custom metric names the runtime publishes through OpenTelemetry / Application Insights. */
+/**
+ * The runtime's OpenTelemetry instruments (runtime/core/observability) as the Azure Monitor
+ * exporter publishes them to Application Insights: same names; the lags are in milliseconds.
+ */
 export const CUSTOM_METRICS = {
-  deadLetters: 'nexus_deadletters',
-  relayLag: 'nexus_relay_lag_seconds',
-  consumerLag: 'nexus_consumer_lag_seconds',
+  deadLetters: 'nexus.dlq.depth',
+  relayLag: 'nexus.relay.lag',
+  consumerLag: 'nexus.projection.lag',
 } as const;
+const ms = (seconds: pulumi.Input<number>) => pulumi.output(seconds).apply((s) => s * 1000);
 
 export interface SignalScopes {
   readonly cosmosAccountId: pulumi.Input<string>;
@@ -40,9 +44,9 @@ export function alertSignals(name: string, s: SignalScopes, t: { dlqDepth: pulum
     { id: 'dlq-depth', description: `${name}: dead letters waiting (nexus dlq list)`, scope: s.appInsightsId, metric: CUSTOM_METRICS.deadLetters, namespace: ai, custom: true,
       threshold: pulumi.output(t.dlqDepth).apply((d) => Math.max(0, d - 1)), aggregation: 'Maximum', window: 'PT5M', severity: 1 },
     { id: 'relay-lag', description: `${name}: stored events are not reaching Event Hubs`, scope: s.appInsightsId, metric: CUSTOM_METRICS.relayLag, namespace: ai, custom: true,
-      threshold: t.relayLagSeconds, aggregation: 'Maximum', window: 'PT5M', severity: 1 },
+      threshold: ms(t.relayLagSeconds), aggregation: 'Maximum', window: 'PT5M', severity: 1 },
     { id: 'consumer-lag', description: `${name}: projections or sagas falling behind`, scope: s.appInsightsId, metric: CUSTOM_METRICS.consumerLag, namespace: ai, custom: true,
-      threshold: t.relayLagSeconds, aggregation: 'Maximum', window: 'PT5M', severity: 2 },
+      threshold: ms(t.relayLagSeconds), aggregation: 'Maximum', window: 'PT5M', severity: 2 },
     { id: 'cosmos-throttling', description: `${name}: Cosmos DB requests throttled (429)`, scope: s.cosmosAccountId, metric: 'TotalRequests', namespace: 'Microsoft.DocumentDB/databaseAccounts',
       threshold: 0, aggregation: 'Count', window: 'PT5M', severity: 2, dimensions: [{ name: 'StatusCode', operator: 'Include', values: ['429'] }] },
     { id: 'eventhubs-throttling', description: `${name}: Event Hubs requests throttled`, scope: s.eventHubsNamespaceId, metric: 'ThrottledRequests', namespace: 'Microsoft.EventHub/namespaces',

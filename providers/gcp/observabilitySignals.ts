@@ -26,8 +26,12 @@ export interface SignalScope {
   readonly storeDatabase: pulumi.Input<string>;
 }
 
-/** The relay publishes this gauge (seconds between an event's recordedAt and its publication). */
-export const RELAY_LAG_METRIC = 'custom.googleapis.com/nexus/relay_lag_seconds';
+/**
+ * The runtime's OpenTelemetry histogram `nexus.relay.lag` (milliseconds between an event's
+ * recordedAt and its publication, runtime/core/observability) as Google's OpenTelemetry exporter
+ * writes it to Cloud Monitoring: `workload.googleapis.com/<instrument name>`.
+ */
+export const RELAY_LAG_METRIC = 'workload.googleapis.com/nexus.relay.lag';
 
 const shortId = (id: string) => id.split('/').pop() ?? id;
 
@@ -44,7 +48,7 @@ export function alertSpecs(name: string, t: { dlqDepth: pulumi.Input<number>; re
       duration: '300s', aligner: 'ALIGN_MAX', reducer: 'REDUCE_MAX', runbook: 'A projection or saga push subscription has unacked messages older than the threshold; check worker errors.',
     },
     {
-      id: 'relay-lag', severity: 'ERROR', displayName: `${name}: relay lag`, threshold: t.relayLagSeconds,
+      id: 'relay-lag', severity: 'ERROR', displayName: `${name}: relay lag`, threshold: pulumi.output(t.relayLagSeconds).apply((sec) => sec * 1000),
       filter: `metric.type = "${RELAY_LAG_METRIC}"`,
       duration: '300s', aligner: 'ALIGN_MAX', reducer: 'REDUCE_MAX', runbook: 'Stored events are not reaching the bus. Check the Eventarc trigger and the worker /relay logs.',
     },

@@ -26,7 +26,7 @@ const gcpPolicy = (name: string, filter: string, channels = ['projects/p/notific
 });
 const gcpAlarms = (): Synth[] => [
   gcpPolicy('dlq', 'metric.type = "pubsub.googleapis.com/subscription/num_undelivered_messages" AND resource.labels.subscription_id = "nexus-prod-bus-deadletter-inspect"'),
-  gcpPolicy('relay', 'metric.type = "custom.googleapis.com/nexus/relay_lag_seconds"'),
+  gcpPolicy('relay', 'metric.type = "workload.googleapis.com/nexus.relay.lag"'),
   gcpPolicy('firestore', 'resource.type = "firestore.googleapis.com/Database" AND metric.labels.response_code = "RESOURCE_EXHAUSTED"'),
   gcpPolicy('pubsub', 'resource.type = "pubsub_topic" AND metric.labels.response_code = "resource_exhausted"'),
 ];
@@ -34,8 +34,8 @@ const azureAlert = (name: string, criterion: Record<string, unknown>, actions = 
   type: 'azure-native:monitor:MetricAlert', name, component: 'observability', stack: 'azure-prod', props: { enabled: true, actions, criteria: { allOf: [criterion] }, scopes: ['/x'] },
 });
 const azureAlarms = (): Synth[] => [
-  azureAlert('dlq', { metricName: 'nexus_deadletters', metricNamespace: 'azure.applicationinsights' }),
-  azureAlert('relay', { metricName: 'nexus_relay_lag_seconds', metricNamespace: 'azure.applicationinsights' }),
+  azureAlert('dlq', { metricName: 'nexus.dlq.depth', metricNamespace: 'azure.applicationinsights' }),
+  azureAlert('relay', { metricName: 'nexus.relay.lag', metricNamespace: 'azure.applicationinsights' }),
   azureAlert('cosmos', { metricName: 'TotalRequests', metricNamespace: 'Microsoft.DocumentDB/databaseAccounts', dimensions: [{ name: 'StatusCode', values: ['429'] }] }),
   azureAlert('eventhubs', { metricName: 'ThrottledRequests', metricNamespace: 'Microsoft.EventHub/namespaces' }),
 ];

@@ -149,7 +149,7 @@ describe('Azure provider under mocks: azure-prod stack', function () {
     for (const id of ['dlq-depth', 'relay-lag', 'cosmos-throttling', 'eventhubs-throttling']) assert.ok(names.some((n) => n.endsWith(id)), id);
     assert.equal(run.ofType(T.workbook).length, 1);
     const budget = run.ofType(A('consumption:Budget'))[0]!;
-    assert.equal(budget.inputs.amount, 3000, 'nexus:monthlyBudgetUsd of the stack');
+    assert.equal(budget.inputs.amount, 6500, 'nexus:monthlyBudgetUsd of the stack');
     assert.match(String(budget.inputs.scope), new RegExp(`/resourceGroups/${P}-rg$`));
     for (const a of run.ofType(T.alert)) assert.equal(a.inputs.actions.length, 1, 'alerts notify the action group');
   });
