@@ -88,4 +88,12 @@ export const factories: AdapterFactories = {
       return JetStreamEventBus.open({ servers: config.servers, streamPrefix: config.streamPrefix });
     },
   },
+  registry: {
+    // The runtime's registry API needs a bearer token (writes: admin scope): secret NEXUS_REGISTRY_TOKEN.
+    confluent: async (config, ctx) => {
+      const { ConfluentSchemaRegistry } = require('./ConfluentSchemaRegistry') as typeof import('./ConfluentSchemaRegistry');
+      const token = ctx.secrets['NEXUS_REGISTRY_TOKEN'];
+      return new ConfluentSchemaRegistry({ url: config.url, ...(token ? { token } : {}) });
+    },
+  },
 };
