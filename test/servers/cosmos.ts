@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CosmosClient, type Container } from '@azure/cosmos';
+import { CosmosClient, type Container, type CosmosClientOptions, type PluginConfig } from '@azure/cosmos';
 import { freePort, loudSkip, startProcessServer, type RunningServer } from '../aws/support/processServer';
 
 export const COSMOSDB_SERVER_CLI = join(__dirname, '..', '..', 'node_modules', '@vercel', 'cosmosdb-server', 'lib', 'cli.js');
@@ -24,14 +24,19 @@ export async function startCosmosServer(): Promise<RunningServer> {
   return startProcessServer('cosmosdb-server', process.execPath, [COSMOSDB_SERVER_CLI, '--no-ssl', '--host', '127.0.0.1', '-p', String(port)], port, 30_000);
 }
 
-/** A client for the local server (HTTP, no endpoint discovery: the server has one region). */
-export function cosmosClient(server: RunningServer, plugins?: ConstructorParameters<typeof CosmosClient>[0]['plugins']): CosmosClient {
-  return new CosmosClient({
+/**
+ * A client for the local server (HTTP, no endpoint discovery: the server has one region).
+ * `plugins` (request hooks, used to count requests) is a constructor option the SDK reads but
+ * leaves out of its public typings.
+ */
+export function cosmosClient(server: RunningServer, plugins?: PluginConfig[]): CosmosClient {
+  const options: CosmosClientOptions & { plugins?: PluginConfig[] } = {
     endpoint: server.endpoint,
     key: COSMOS_TEST_KEY,
     connectionPolicy: { enableEndpointDiscovery: false },
     ...(plugins ? { plugins } : {}),
-  });
+  };
+  return new CosmosClient(options);
 }
 
 /** Creates (if absent) a database and a container with the given partition key path. */
