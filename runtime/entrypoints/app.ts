@@ -60,6 +60,8 @@ export interface NexusAppOptions {
 /** What every handler runs on: the same composition as the local platform (runtime/http/localApp.ts). */
 interface Core {
   readonly rt: RuntimeAdapters;
+  /** The process-wide OpenTelemetry registration this app holds (released on close). */
+  readonly telemetry: { release(): Promise<void> };
   readonly pipeline: EventPipeline;
   readonly aggregates: AggregateRegistry;
   readonly snapshotter: Snapshotter;
@@ -100,7 +102,7 @@ export class NexusApp {
   private core(): Promise<Core> {
     this.corePromise ??= (async () => {
       // Traces and metrics over OTLP when the manifest names an endpoint; JSON logs with flow ids (docs/observability.md).
-      startTelemetry(this.manifest);
+      const telemetry = startTelemetry(this.manifest);
       setCoreLogger(createLogger(this.manifest));
       const rt = await createRuntime(this.manifest, { secrets: this.options.secrets ?? {} });
       const pipeline = createGovernedPipeline({ registry: rt.registry, upcasters: await registryUpcasters(rt.registry, [], { eventTypes: LOCAL_DECIDERS.flatMap((d) => [...d.eventTypes]) }) });
@@ -108,7 +110,7 @@ export class NexusApp {
       const { eventStore, snapshots, checkpoints, idempotency } = rt;
       const snapshotter = new Snapshotter({ eventStore, snapshots, checkpoints, aggregates, pipeline, clock: rt.clock }, this.manifest.snapshots);
       const commands = new CommandHandler({ eventStore, snapshots, idempotency, aggregates, pipeline, snapshotter, ids: rt.ids });
-      return { rt, pipeline, aggregates, snapshotter, commands };
+      return { rt, telemetry, pipeline, aggregates, snapshotter, commands };
     })();
     return this.corePromise;
   }
@@ -209,5 +211,6 @@ export class NexusApp {
     const core = await this.corePromise?.catch(() => undefined);
     await core?.snapshotter.idle();
     await core?.rt.close();
+    await core?.telemetry.release();
   }
 }
