@@ -10,6 +10,7 @@ import {
   type QueryPlan, type ResolvedField,
 } from './search/queryPlan';
 import { ClosedStoreError } from './ClosedStoreError';
+import { matchesFilter } from './search/evaluate';
 
 interface Index {
   readonly fields: ResolvedField[];
@@ -19,23 +20,6 @@ interface Index {
 }
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
-
-function matchesFilter(plan: QueryPlan['filters'][number], doc: SearchDocument): boolean {
-  const v = plan.field === 'id' ? doc.id : doc[plan.field];
-  if (v === undefined || v === null) return plan.op === 'ne';
-  const x = plan.value as string | number | boolean;
-  const cmp = (a: unknown, b: unknown): number => ((a as string | number) < (b as string | number) ? -1 : (a as string | number) > (b as string | number) ? 1 : 0);
-  switch (plan.op) {
-    case 'eq': return v === x;
-    case 'ne': return v !== x;
-    case 'gt': return cmp(v, x) > 0;
-    case 'gte': return cmp(v, x) >= 0;
-    case 'lt': return cmp(v, x) < 0;
-    case 'lte': return cmp(v, x) <= 0;
-    case 'in': return (plan.value as unknown[]).includes(v);
-    case 'prefix': return typeof v === 'string' && v.startsWith(x as string);
-  }
-}
 
 function compareKeys(plan: QueryPlan, a: ReadonlyArray<string | number>, b: readonly unknown[]): number {
   for (let i = 0; i < plan.sort.length; i++) {

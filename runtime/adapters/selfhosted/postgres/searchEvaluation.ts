@@ -6,30 +6,9 @@
 import type { SearchDocument, SearchPage } from '../../../ports/SearchIndex';
 import { encodeCursor, sortValue, tokenize, type QueryPlan } from '../../local/search/queryPlan';
 
-function matchesFilter(f: QueryPlan['filters'][number], doc: SearchDocument): boolean {
-  const v = f.field === 'id' ? doc.id : doc[f.field];
-  if (v === undefined || v === null) return f.op === 'ne';
-  const x = f.value as string | number | boolean;
-  const cmp = (a: unknown, b: unknown): number => ((a as string | number) < (b as string | number) ? -1 : (a as string | number) > (b as string | number) ? 1 : 0);
-  switch (f.op) {
-    case 'eq': return v === x;
-    case 'ne': return v !== x;
-    case 'gt': return cmp(v, x) > 0;
-    case 'gte': return cmp(v, x) >= 0;
-    case 'lt': return cmp(v, x) < 0;
-    case 'lte': return cmp(v, x) <= 0;
-    case 'in': return (f.value as unknown[]).includes(v);
-    case 'prefix': return typeof v === 'string' && v.startsWith(x as string);
-  }
-}
+import { matches } from '../../local/search/evaluate';
 
-export function matches(plan: QueryPlan, doc: SearchDocument): boolean {
-  if (!plan.filters.every((f) => matchesFilter(f, doc))) return false;
-  if (plan.terms.length === 0) return true;
-  const words = new Set(plan.searchable.flatMap((f) => (typeof doc[f.name] === 'string' ? tokenize(doc[f.name] as string) : [])));
-  const last = plan.terms.length - 1;
-  return plan.terms.every((t, i) => (i === last ? [...words].some((w) => w.startsWith(t)) : words.has(t)));
-}
+export { matches };
 
 function compareKeys(plan: QueryPlan, a: readonly unknown[], b: readonly unknown[]): number {
   for (let i = 0; i < plan.sort.length; i++) {
