@@ -12,8 +12,8 @@
  * properties (_rid, _etag, _ts, ...) are dropped on the way out.
  */
 import { createHash } from 'node:crypto';
-import { InvalidArgumentError } from '../../ports/errors';
 import type { NewEvent, StoredEvent } from '../../ports/events';
+import { formatTimePosition, parseTimePosition, timePositionTs, type TimePosition } from '../local/timePosition';
 
 export const HEAD_ID = '~head';
 export const MAX_VERSION = 9_999_999_999;
@@ -48,22 +48,12 @@ export function eventItemId(eventId: string): string {
   return SAFE_ID.test(eventId) ? `e:${eventId}` : `h:${createHash('sha256').update(eventId, 'utf8').digest('hex')}`;
 }
 
-const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+export const formatPosition = formatTimePosition;
 
-export function formatPosition(ts: number, streamId: string, version: number): string {
-  return `${pad(ts, 15)}!${streamId}!${pad(version, 10)}`;
-}
+/** Parses a position or readAll checkpoint issued by CosmosEventStore; InvalidArgumentError(field) otherwise. */
+export const parsePosition = (field: string, value: string): TimePosition => parseTimePosition('CosmosEventStore', field, value);
 
-const POSITION = /^(\d{15})!([A-Za-z0-9][A-Za-z0-9_.:@=+-]{0,199})!(\d{10})$/;
-
-/** Parses a position or checkpoint issued by CosmosEventStore; InvalidArgumentError(field) otherwise. */
-export function parsePosition(field: string, value: string): { ts: number; streamId: string; version: number } {
-  const m = typeof value === 'string' ? POSITION.exec(value) : null;
-  if (!m) throw new InvalidArgumentError(field, `"${String(value)}" is not a position issued by CosmosEventStore`);
-  return { ts: Number(m[1]), streamId: m[2]!, version: Number(m[3]) };
-}
-
-export const positionTs = (position: string): number => Number(position.slice(0, 15));
+export const positionTs = timePositionTs;
 
 export function toEventItem(streamId: string, version: number, ts: number, e: NewEvent): EventItem {
   return {

@@ -6,8 +6,8 @@
  * order: `<ts, 15 digits>!<streamId>!<version, 10 digits>` ('!' sorts below every stream-id
  * character, '~' above, so neither separator can make two streams interleave).
  */
-import { InvalidArgumentError } from '../../ports/errors';
 import type { NewEvent, StoredEvent } from '../../ports/events';
+import { formatTimePosition, parseTimePosition, timePositionTs, type TimePosition } from '../local/timePosition';
 
 /** The stored document. `ts` is the append's time in epoch ms (the readAll order key). */
 export interface EventDoc {
@@ -31,21 +31,12 @@ export function eventDocId(streamId: string, version: number): string {
   return `${streamId}~${pad(version, 10)}`;
 }
 
-export function formatPosition(ts: number, streamId: string, version: number): string {
-  return `${pad(ts, 15)}!${streamId}!${pad(version, 10)}`;
-}
+export const formatPosition = formatTimePosition;
 
-const POSITION = /^(\d{15})!([A-Za-z0-9][A-Za-z0-9_.:@=+-]{0,199})!(\d{10})$/;
+/** Parses a position or readAll checkpoint issued by FirestoreEventStore; InvalidArgumentError(field) otherwise. */
+export const parsePosition = (field: string, value: string): TimePosition => parseTimePosition('FirestoreEventStore', field, value);
 
-/** Parses a position or readAll checkpoint issued by this store; names `field` otherwise. */
-export function parsePosition(field: string, value: string): { ts: number; streamId: string; version: number } {
-  const m = typeof value === 'string' ? POSITION.exec(value) : null;
-  if (!m) throw new InvalidArgumentError(field, `"${String(value)}" is not a position issued by FirestoreEventStore`);
-  return { ts: Number(m[1]), streamId: m[2]!, version: Number(m[3]) };
-}
-
-/** The `ts` part of a position without validating the rest (positions come from our own documents). */
-export const positionTs = (position: string): number => Number(position.slice(0, 15));
+export const positionTs = timePositionTs;
 
 export function toEventDoc(streamId: string, version: number, ts: number, e: NewEvent): EventDoc {
   return {
