@@ -18,6 +18,7 @@ import { Snapshotter } from '../core/snapshots';
 import { OutboxRelay, fromEnvelope } from '../core/relay';
 import { ProjectionEngine, ensureIndex, indexDefinitionOf, type ProjectionDefinition } from '../core/projections';
 import { SagaCoordinator, type SagaDefinition } from '../core/sagas';
+import { sagaInstanceStore } from '../core/guards';
 import { createGovernedPipeline } from '../core/schema/governedPipeline';
 import { registryUpcasters } from '../core/schema/upcasters';
 import { buildServer } from '../http/server';
@@ -188,10 +189,9 @@ export class NexusApp {
    * timeouts need the coordinator's poller and are not fired by this handler.
    */
   async runSagas(envelopes: readonly CloudEventEnvelope[]): Promise<number> {
-    const { rt, commands } = await this.core();
     let handled = 0;
-    for (const definition of this.options.sagas ?? [fulfilmentSaga()]) {
-      const saga = new SagaCoordinator(definition, { store: rt.eventStore, bus: rt.bus, checkpoints: rt.checkpoints, commands, routing: this.manifest.routing });
+    for (const saga of await this.sagaCoordinators()) {
+      const definition = saga.definition;
       for (const event of envelopes.map(fromEnvelope)) {
         if (!definition.handles.includes(event.type)) continue;
         const sagaId = definition.correlate(event);
@@ -203,6 +203,30 @@ export class NexusApp {
       }
     }
     return handled;
+  }
+
+  /**
+   * The saga timeout scheduler (EventBridge rule / Cloud Scheduler job / timer trigger, every
+   * minute): fires every saga timeout due by `now` and returns how many fired. Same coordinator
+   * code as the local poller, so a timeout fires once per due entry (its input id is recorded).
+   */
+  async sagaTimeouts(): Promise<number> {
+    const failures: unknown[] = [];
+    let fired = 0;
+    for (const saga of await this.sagaCoordinators((err) => failures.push(err))) fired += await saga.fireDueTimeouts();
+    // Failed instances stay due; throwing makes the scheduler retry (and dead-letter) the run.
+    if (failures.length > 0) throw new AggregateError(failures, `saga timeouts: ${fired} fired, ${failures.length} failed: ${failures.map((e) => (e as Error).message).join('; ')}`);
+    return fired;
+  }
+
+  /** One coordinator per saga over the guarded instance store, the governed pipeline and the command handler. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- sagas of any state shape
+  private async sagaCoordinators(onError?: (err: unknown) => void): Promise<Array<SagaCoordinator<any>>> {
+    const { rt, commands, pipeline } = await this.core();
+    return (this.options.sagas ?? [fulfilmentSaga()]).map((definition) => new SagaCoordinator(definition, {
+      store: sagaInstanceStore(rt.eventStore, definition.name), bus: rt.bus, checkpoints: rt.checkpoints, commands, routing: this.manifest.routing, pipeline,
+      ...(onError ? { onError } : {}),
+    }));
   }
 
   async close(): Promise<void> {

@@ -92,7 +92,7 @@ describe('chaos: Orders under faults (local SQLite stack)', function () {
     const errors: string[] = [];
     const readSide = new ReadSide({ eventStore: store, bus, checkpoints, search }, {
       routing: { noncritical: [] }, projections, sagas: [fulfilmentSaga({ paymentTimeoutMs: 4000, stalledAfterMs: 1000 })], commands,
-      relayPollMs: 5, timeoutPollMs: 100, maxAttempts: 10,
+      relayPollMs: 5, timeoutPollMs: 100, maxAttempts: 10, pipeline,
       onError: (where, err) => void errors.push(`${where}: ${(err as Error).message}`),
     });
     const saga = readSide.sagas[0] as SagaCoordinator<FulfilmentState>;

@@ -9,6 +9,7 @@ import type { EventBus } from '../../ports/EventBus';
 import type { EventStore } from '../../ports/EventStore';
 import type { Notifier } from '../../ports/Notifier';
 import type { SearchIndex } from '../../ports/SearchIndex';
+import type { EventPipeline } from '../pipeline';
 import { StreamNotifications } from '../notifications/StreamNotifications';
 import { ProjectionRunner, type ProjectionDefinition } from '../projections';
 import { OutboxRelay, type Routing } from '../relay';
@@ -35,6 +36,8 @@ export interface ReadSideOptions {
   readonly timeoutPollMs?: number;
   readonly maxAttempts?: number;
   readonly onError?: (where: string, err: unknown) => void;
+  /** The governed pipeline: saga reactions (SagaReacted) are validated before they are stored. */
+  readonly pipeline?: Pick<EventPipeline, 'beforeAppend'>;
 }
 
 export class ReadSide {
@@ -54,7 +57,7 @@ export class ReadSide {
     if ((options.sagas?.length ?? 0) > 0 && !options.commands) throw new Error('ReadSide: sagas need a command gateway (options.commands)');
     this.sagas = (options.sagas ?? []).map((s) => new SagaCoordinator(s, {
       store: sagaInstanceStore(store, s.name), bus, checkpoints, commands: options.commands!, routing: options.routing, timeoutPollMs: options.timeoutPollMs,
-      maxAttempts: options.maxAttempts, onError: onError(`saga ${s.name}`),
+      maxAttempts: options.maxAttempts, onError: onError(`saga ${s.name}`), pipeline: options.pipeline,
     }));
     this.streamNotifications = notifier ? new StreamNotifications(bus, notifier, onError('notifications')) : undefined;
   }

@@ -10,13 +10,14 @@ import type { Delivery, EventBus, Subscription } from '../../ports/EventBus';
 import { PermanentError } from '../../ports/EventBus';
 import type { EventStore } from '../../ports/EventStore';
 import { isConcurrencyError } from '../../ports/EventStore';
-import type { StoredEvent } from '../../ports/events';
+import type { NewEvent, StoredEvent } from '../../ports/events';
+import type { EventPipeline } from '../pipeline';
 import type { CommandRequest, CommandResult } from '../commandHandler';
 import { fromEnvelope } from '../relay/envelope';
 import { routeOf, type Routing } from '../relay/relay';
 import { withRetry, type RetryPolicy } from '../retry';
 import { qualifiedStreamId } from '../streamIds';
-import { derivedId, foldSaga, inputId, SAGA_REACTED, type SagaDefinition, type SagaInput, type SagaInstance, type SagaReactedData } from './saga';
+import { derivedId, encodeReaction, foldSaga, inputId, SAGA_REACTED, type SagaDefinition, type SagaInput, type SagaInstance, type SagaReactedData } from './saga';
 import { classifyCommandError } from './commandOutcome';
 import { endSpan, SpanKind, startEventSpan, startRootSpan } from '../observability';
 
@@ -36,6 +37,12 @@ export interface SagaDeps {
   readonly retry?: RetryPolicy;
   readonly maxAttempts?: number;
   readonly onError?: (err: unknown) => void;
+  /**
+   * The governed pipeline: every SagaReacted event is validated against its registered schema
+   * (schemas/sagas/SagaReacted.v1.avsc) before it is stored, like any aggregate's events. A
+   * reaction that does not match is a permanent failure (the input is dead-lettered), never stored.
+   */
+  readonly pipeline?: Pick<EventPipeline, 'beforeAppend'>;
 }
 
 export interface SagaStats {
@@ -159,11 +166,13 @@ export class SagaCoordinator<S> {
       }
       if (!inst.exists && !(input.kind === 'event' && this.definition.startsOn.includes(input.type))) return undefined;
       const data = this.reaction(inst, input, id);
+      const reacted: NewEvent = {
+        eventId: derivedId(inst.streamId, id), type: SAGA_REACTED, schemaVersion: 1, data: encodeReaction(data),
+        metadata: { tenant, actor: `saga:${this.definition.name}`, causationId: id, ...(traceparent !== undefined ? { traceparent } : {}) },
+      };
+      const events = this.deps.pipeline ? await this.deps.pipeline.beforeAppend([reacted], { streamId: inst.streamId, tenant }) : [reacted];
       try {
-        await this.deps.store.append(inst.streamId, [{
-          eventId: derivedId(inst.streamId, id), type: SAGA_REACTED, schemaVersion: 1, data: data as unknown as Record<string, unknown>,
-          metadata: { tenant, actor: `saga:${this.definition.name}`, causationId: id, ...(traceparent !== undefined ? { traceparent } : {}) },
-        }], inst.version === 0 ? 'no_stream' : inst.version);
+        await this.deps.store.append(inst.streamId, events, inst.version === 0 ? 'no_stream' : inst.version);
       } catch (err) {
         if (isConcurrencyError(err)) this.stats.conflicts++;
         throw err;
