@@ -95,6 +95,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
         projections: orderProjections,
         sagas: [fulfilmentSaga()],
         commands,
+        pipeline,
         onError: (where, err) => log.error({ err }, `read side: ${where} failed`),
       });
     }
