@@ -4,6 +4,7 @@
  * then, starting from the latest snapshot at or before that version when one exists (a time
  * is first resolved to the stream version current at that time).
  */
+import { tenantEventStore } from '../../core/guards';
 import type { FastifyPluginAsync } from 'fastify';
 import type { EventStore } from '../../ports/EventStore';
 import type { SnapshotStore } from '../../ports/SnapshotStore';
@@ -40,15 +41,17 @@ export const aggregateRoutes: FastifyPluginAsync<AggregateRouteOptions> = async 
     const decider = o.aggregates.get(request.params.type);
     const name = streamName(decider.aggregateType, request.params.id);
     const streamId = qualifiedStreamId(request.auth.tenant, name);
+    // Defence in depth: this request can address streams of the caller's tenant only.
+    const scoped = { ...o, eventStore: tenantEventStore(o.eventStore, request.auth.tenant) };
     let version = asOfVersion;
     if (asOf !== undefined) {
       const at = new Date(asOf);
       if (Number.isNaN(at.getTime())) throw new InvalidArgumentError('asOf', `"${asOf}" is not an ISO-8601 time`);
-      const [last] = await o.eventStore.readStream(streamId, { direction: 'backward', asOf: at, maxCount: 1 });
+      const [last] = await scoped.eventStore.readStream(streamId, { direction: 'backward', asOf: at, maxCount: 1 });
       if (!last) throw new NotFoundError('aggregate', `${name} as of ${asOf}`);
       version = last.version;
     }
-    const loaded = await loadAggregate(o, decider, streamId, { asOfVersion: version });
+    const loaded = await loadAggregate(scoped, decider, streamId, { asOfVersion: version });
     if (loaded.version === 0) throw new NotFoundError('aggregate', name);
     return {
       type: decider.aggregateType, id: request.params.id, stream: name, version: loaded.version, snapshotVersion: loaded.snapshotVersion,

@@ -4,6 +4,7 @@
  * return the stream as it was then (these need the `temporal:read` scope as well).
  * 404 when the stream does not exist (in this tenant: other tenants' streams are invisible).
  */
+import { tenantEventStore } from '../../core/guards';
 import type { FastifyPluginAsync } from 'fastify';
 import type { EventStore } from '../../ports/EventStore';
 import type { StoredEvent } from '../../ports/events';
@@ -84,10 +85,12 @@ export const streamRoutes: FastifyPluginAsync<StreamRouteOptions> = async (app, 
     if (q.asOf !== undefined || q.asOfVersion !== undefined) requireScopes(request.auth, ['temporal:read']);
     if (q.asOf !== undefined && Number.isNaN(Date.parse(q.asOf))) throw new InvalidArgumentError('asOf', `"${q.asOf}" is not an ISO-8601 time`);
     const streamId = qualifiedStreamId(request.auth.tenant, id);
-    const info = await eventStore.streamInfo(streamId);
+    // Defence in depth: this request can address streams of the caller's tenant only.
+    const store = tenantEventStore(eventStore, request.auth.tenant);
+    const info = await store.streamInfo(streamId);
     if (!info.exists) throw new NotFoundError('stream', id);
     const limit = q.limit ?? MAX_STREAM_PAGE;
-    const raw = await eventStore.readStream(streamId, {
+    const raw = await store.readStream(streamId, {
       direction: q.direction, fromVersion: q.fromVersion, maxCount: limit + 1, asOfVersion: q.asOfVersion, asOf: q.asOf,
     });
     const more = raw.length > limit;
