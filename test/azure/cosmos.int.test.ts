@@ -61,7 +61,7 @@ describe('Cosmos DB stores (cosmosdb-server)', function () {
     const { container, drop } = await freshContainer(server(), 'checkpoints');
     const store = new CosmosCheckpointStore({ container });
     return { store, cleanup: async () => { await store.close(); await drop(); } };
-  });
+  }, { codeUnitOrder: true });
 
   idempotencyStoreContract('CosmosIdempotencyStore', async () => {
     const { container, drop } = await freshContainer(server(), 'idempotency');

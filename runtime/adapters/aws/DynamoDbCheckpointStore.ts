@@ -1,13 +1,16 @@
 /**
  * CheckpointStore on DynamoDB: every checkpoint is an item of the checkpoints table under one
- * partition (pk = "cp", sk = name), so list(prefix) is a single begins_with Query. set() with
+ * partition (pk = "cp", sk = name), so list() is one Query on the sort-key range, in DynamoDB's
+ * UTF-8 byte order (= the port's code point order), paged until the limit is reached. set() with
  * `expected` is a conditional put; a failed condition returns the stored value (ALL_OLD), which
  * names the actual value in the CheckpointConflictError without another read.
  */
 import {
   ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { CheckpointConflictError, type CheckpointStore } from '../../ports';
+import {
+  CheckpointConflictError, checkCheckpointListArgs, checkpointNameRange, type CheckpointListOptions, type CheckpointStore,
+} from '../../ports';
 import { checkCheckpointName, checkCheckpointValue } from '../local/InMemoryCheckpointStore';
 import { ClosedStoreError } from '../local/ClosedStoreError';
 import { ATTR, CHECKPOINT_PK } from './dynamoDbSchema';
@@ -56,24 +59,35 @@ export class DynamoDbCheckpointStore implements CheckpointStore {
     await this.call(() => this.options.client.send(new DeleteItemCommand({ TableName: this.options.table, Key: key })));
   }
 
-  async list(prefix = ''): Promise<Array<{ name: string; value: string }>> {
+  async list(prefix?: string, options?: CheckpointListOptions): Promise<Array<{ name: string; value: string }>> {
     this.assertOpen();
+    const { prefix: p, to, limit } = checkCheckpointListArgs(prefix, options);
+    const range = checkpointNameRange(p, to);
+    if (!range) return [];
+    // One sort-key condition: BETWEEN prefix AND to when `to` has the prefix (`<=` for an empty
+    // prefix: key values may not be empty), else begins_with(prefix), else the whole partition.
+    const sk: { cond: string; values: Item } | undefined = range.through !== undefined
+      ? range.from === '' ? { cond: ' AND #sk <= :to', values: { ':to': S(range.through) } }
+        : { cond: ' AND #sk BETWEEN :from AND :to', values: { ':from': S(range.from), ':to': S(range.through) } }
+      : range.from === '' ? undefined : { cond: ' AND begins_with(#sk, :from)', values: { ':from': S(range.from) } };
     const out: Array<{ name: string; value: string }> = [];
     let startKey: Item | undefined;
     do {
+      // Without a filter expression Limit counts returned items, so the last page asks for exactly what is missing.
+      const remaining = limit === undefined ? undefined : limit - out.length;
       const page = await this.call(() => this.options.client.send(new QueryCommand({
         TableName: this.options.table,
         ConsistentRead: true,
-        KeyConditionExpression: prefix === '' ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
-        ExpressionAttributeNames: { '#pk': ATTR.pk, ...(prefix === '' ? {} : { '#sk': ATTR.sk }) },
-        ExpressionAttributeValues: { ':pk': S(CHECKPOINT_PK), ...(prefix === '' ? {} : { ':prefix': S(prefix) }) },
+        KeyConditionExpression: `#pk = :pk${sk?.cond ?? ''}`,
+        ExpressionAttributeNames: { '#pk': ATTR.pk, ...(sk ? { '#sk': ATTR.sk } : {}) },
+        ExpressionAttributeValues: { ':pk': S(CHECKPOINT_PK), ...sk?.values },
+        ...(remaining === undefined ? {} : { Limit: remaining }),
         ExclusiveStartKey: startKey,
       })));
       for (const item of page.Items ?? []) out.push({ name: str(item, ATTR.sk)!, value: str(item, 'val')! });
       startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    // DynamoDB orders sort keys by UTF-8 bytes; the port promises JavaScript string order.
-    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    } while (startKey && (limit === undefined || out.length < limit));
+    return out;
   }
 
   async close(): Promise<void> {

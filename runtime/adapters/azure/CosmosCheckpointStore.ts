@@ -5,7 +5,9 @@
  * with IfMatch on the etag of the item whose value was compared (412 = it moved meanwhile).
  */
 import type { Container } from '@azure/cosmos';
-import { CheckpointConflictError, InvalidArgumentError, type CheckpointStore } from '../../ports';
+import {
+  CheckpointConflictError, InvalidArgumentError, checkCheckpointListArgs, type CheckpointListOptions, type CheckpointStore,
+} from '../../ports';
 import { ClosedStoreError } from '../local/ClosedStoreError';
 import { CosmosStatus, cosmosCall, isCosmosStatus, readOrUndefined, translateCosmos } from './cosmosErrors';
 
@@ -21,6 +23,8 @@ interface CheckpointItem {
 }
 
 const SERVICE = 'Cosmos DB checkpoints container';
+/** Items per query page when list() has no smaller limit. */
+const PAGE_SIZE = 1000;
 
 export const checkpointItemId = (name: string): string => encodeURIComponent(name);
 
@@ -72,12 +76,34 @@ export class CosmosCheckpointStore implements CheckpointStore {
     }
   }
 
-  async list(prefix = ''): Promise<Array<{ name: string; value: string }>> {
+  /**
+   * One cross-partition query over the range index on /name: STARTSWITH for the prefix (exact in
+   * any string order), `c.name <= @to`, ORDER BY c.name and, with a limit, TOP @n; read page by
+   * page and no further than the limit. The order is the server's (merged across partitions by
+   * the SDK with JavaScript's `<`, i.e. UTF-16 code units: see ADR 0139 for where that differs).
+   */
+  async list(prefix?: string, options?: CheckpointListOptions): Promise<Array<{ name: string; value: string }>> {
     this.assertOpen();
-    const query = { query: 'SELECT c.name, c["value"] FROM c WHERE STARTSWITH(c.name, @p)', parameters: [{ name: '@p', value: prefix }] };
-    const { resources } = await cosmosCall(SERVICE, () => this.container.items.query<{ name: string; value: string }>(query).fetchAll());
-    // Sorted here by UTF-16 code unit like every other adapter (a cross-partition ORDER BY costs more RU).
-    return resources.map((r) => ({ name: r.name, value: r.value })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const { prefix: p, to, limit } = checkCheckpointListArgs(prefix, options);
+    const where: string[] = [];
+    const parameters: Array<{ name: string; value: string | number }> = [];
+    if (p !== '') {
+      where.push('STARTSWITH(c.name, @p)');
+      parameters.push({ name: '@p', value: p });
+    }
+    if (to !== undefined) {
+      where.push('c.name <= @to');
+      parameters.push({ name: '@to', value: to });
+    }
+    if (limit !== undefined) parameters.push({ name: '@n', value: limit });
+    const query = `SELECT ${limit === undefined ? '' : 'TOP @n '}c.name, c["value"] FROM c${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY c.name`;
+    const iterator = this.container.items.query<{ name: string; value: string }>({ query, parameters }, { maxItemCount: Math.min(limit ?? PAGE_SIZE, PAGE_SIZE) });
+    const out: Array<{ name: string; value: string }> = [];
+    while (iterator.hasMoreResults() && (limit === undefined || out.length < limit)) {
+      const page = await cosmosCall(SERVICE, () => iterator.fetchNext());
+      for (const r of page.resources) if (limit === undefined || out.length < limit) out.push({ name: r.name, value: r.value });
+    }
+    return out;
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,9 @@
  * event) to stay near Firestore's ~1 sustained write/s per document (ADR 0060).
  */
 import type { CollectionReference, Firestore } from '@google-cloud/firestore';
-import { CheckpointConflictError, type CheckpointStore } from '../../ports';
+import {
+  CheckpointConflictError, checkCheckpointListArgs, checkpointNameRange, type CheckpointListOptions, type CheckpointStore,
+} from '../../ports';
 import { checkCheckpointName, checkCheckpointValue } from '../local/InMemoryCheckpointStore';
 import { guarded } from './googleErrors';
 
@@ -55,14 +57,24 @@ export class FirestoreCheckpointStore implements CheckpointStore {
     await guarded(SERVICE, () => this.ref(name).delete());
   }
 
-  async list(prefix = ''): Promise<Array<{ name: string; value: string }>> {
+  /**
+   * One query on the `name` field's single-field index: a range (Firestore orders strings by UTF-8
+   * bytes, the port's code point order), ordered by name, cut by limit() on the server.
+   */
+  async list(prefix?: string, options?: CheckpointListOptions): Promise<Array<{ name: string; value: string }>> {
+    const { prefix: p, to, limit } = checkCheckpointListArgs(prefix, options);
+    const range = checkpointNameRange(p, to);
+    if (!range) return [];
     let q = this.checkpoints.orderBy('name');
-    if (prefix !== '') q = q.where('name', '>=', prefix).where('name', '<', `${prefix}\uffff`);
+    if (range.from !== '') q = q.where('name', '>=', range.from);
+    if (range.through !== undefined) q = q.where('name', '<=', range.through);
+    else if (range.before !== undefined) q = q.where('name', '<', range.before);
+    if (limit !== undefined) q = q.limit(limit);
     const snap = await guarded(SERVICE, () => q.get());
-    return snap.docs
-      .map((d) => d.data() as CheckpointDoc)
-      .filter((d) => d.name.startsWith(prefix))
-      .map((d) => ({ name: d.name, value: d.value }));
+    return snap.docs.map((d) => {
+      const doc = d.data() as CheckpointDoc;
+      return { name: doc.name, value: doc.value };
+    });
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,8 @@
 /** In-memory CheckpointStore: named positions with compare-and-set, for unit tests and `kind: memory`. */
-import { CheckpointConflictError, InvalidArgumentError, type CheckpointStore } from '../../ports';
+import {
+  CheckpointConflictError, InvalidArgumentError, checkCheckpointListArgs, checkpointNameRange, compareCheckpointNames,
+  type CheckpointListOptions, type CheckpointStore,
+} from '../../ports';
 import { ClosedStoreError } from './ClosedStoreError';
 
 export function checkCheckpointName(name: unknown): string {
@@ -37,12 +40,15 @@ export class InMemoryCheckpointStore implements CheckpointStore {
     this.values.delete(checkCheckpointName(name));
   }
 
-  async list(prefix = ''): Promise<Array<{ name: string; value: string }>> {
+  /** A Map has no order: filters to the range first, then sorts only what is in it (test/dev store). */
+  async list(prefix?: string, options?: CheckpointListOptions): Promise<Array<{ name: string; value: string }>> {
     this.assertOpen();
-    return [...this.values.entries()]
-      .filter(([name]) => name.startsWith(prefix))
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([name, value]) => ({ name, value }));
+    const args = checkCheckpointListArgs(prefix, options);
+    const range = checkpointNameRange(args.prefix, args.to);
+    if (!range) return [];
+    const inRange = [...this.values.entries()].filter(([name]) => name.startsWith(range.from) && (range.through === undefined || compareCheckpointNames(name, range.through) <= 0));
+    inRange.sort(([a], [b]) => compareCheckpointNames(a, b));
+    return inRange.slice(0, args.limit).map(([name, value]) => ({ name, value }));
   }
 
   async close(): Promise<void> {

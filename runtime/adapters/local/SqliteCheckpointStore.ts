@@ -3,7 +3,9 @@
  * BEGIN IMMEDIATE transaction, so racing processes cannot both win.
  */
 import type { Database, Statement } from 'better-sqlite3';
-import { CheckpointConflictError, type CheckpointStore } from '../../ports';
+import {
+  CheckpointConflictError, checkCheckpointListArgs, checkpointNameRange, type CheckpointListOptions, type CheckpointStore,
+} from '../../ports';
 import { ClosedStoreError } from './ClosedStoreError';
 import { checkCheckpointName, checkCheckpointValue } from './InMemoryCheckpointStore';
 import { withBusyRetry, type BusyPolicy } from './sqlite/busy';
@@ -17,7 +19,11 @@ export class SqliteCheckpointStore implements CheckpointStore {
     get: Statement<[string], { value: string }>;
     put: Statement<[string, string]>;
     del: Statement<[string]>;
-    list: Statement<[string, string], { name: string; value: string }>;
+    list: {
+      through: Statement<[string, string, number], { name: string; value: string }>;
+      before: Statement<[string, string, number], { name: string; value: string }>;
+      open: Statement<[string, number], { name: string; value: string }>;
+    };
   };
   private readonly casTx: (name: string, value: string, expected: string | undefined) => void;
 
@@ -27,8 +33,14 @@ export class SqliteCheckpointStore implements CheckpointStore {
       get: this.db.prepare('SELECT value FROM checkpoints WHERE name = ?'),
       put: this.db.prepare('INSERT INTO checkpoints (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value'),
       del: this.db.prepare('DELETE FROM checkpoints WHERE name = ?'),
-      // substr() instead of LIKE: prefixes may contain % or _, and comparison stays binary (sorted as JS does for ASCII).
-      list: this.db.prepare('SELECT name, value FROM checkpoints WHERE substr(name, 1, length(?)) = ? ORDER BY name'),
+      // A range on the primary key (BINARY collation: UTF-8 bytes, the port's code point order) with
+      // ORDER BY name LIMIT ?: SQLite walks the index from the prefix and stops at the bound or the
+      // limit (LIMIT -1 = none). No LIKE: prefixes may contain % or _.
+      list: {
+        through: this.db.prepare('SELECT name, value FROM checkpoints WHERE name >= ? AND name <= ? ORDER BY name LIMIT ?'),
+        before: this.db.prepare('SELECT name, value FROM checkpoints WHERE name >= ? AND name < ? ORDER BY name LIMIT ?'),
+        open: this.db.prepare('SELECT name, value FROM checkpoints WHERE name >= ? ORDER BY name LIMIT ?'),
+      },
     };
     const tx = this.db.transaction((name: string, value: string, expected: string | undefined) => {
       const actual = this.sql.get.get(name)?.value;
@@ -60,9 +72,14 @@ export class SqliteCheckpointStore implements CheckpointStore {
     await withBusyRetry(this.service, this.busy, () => this.sql.del.run(name));
   }
 
-  async list(prefix = ''): Promise<Array<{ name: string; value: string }>> {
+  async list(prefix?: string, options?: CheckpointListOptions): Promise<Array<{ name: string; value: string }>> {
     this.assertOpen();
-    return withBusyRetry(this.service, this.busy, () => this.sql.list.all(prefix, prefix));
+    const { prefix: p, to, limit = -1 } = checkCheckpointListArgs(prefix, options);
+    const range = checkpointNameRange(p, to);
+    if (!range) return [];
+    const { list } = this.sql;
+    return withBusyRetry(this.service, this.busy, () => (range.through !== undefined ? list.through.all(range.from, range.through, limit)
+      : range.before !== undefined ? list.before.all(range.from, range.before, limit) : list.open.all(range.from, limit)));
   }
 
   async close(): Promise<void> {

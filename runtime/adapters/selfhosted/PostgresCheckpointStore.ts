@@ -3,7 +3,9 @@
  * INSERT … ON CONFLICT DO NOTHING, a present one is UPDATE … WHERE value = expected; when no row
  * changed, the current value is read back for the CheckpointConflictError.
  */
-import { CheckpointConflictError, type CheckpointStore } from '../../ports';
+import {
+  CheckpointConflictError, checkCheckpointListArgs, checkpointNameRange, type CheckpointListOptions, type CheckpointStore,
+} from '../../ports';
 import { checkCheckpointName, checkCheckpointValue } from '../local/InMemoryCheckpointStore';
 import type { PostgresConnection } from './postgres/connection';
 import { PgAccess } from './postgres/PgAccess';
@@ -43,11 +45,19 @@ export class PostgresCheckpointStore implements CheckpointStore {
     await this.pg.query(`DELETE FROM ${this.pg.s}.checkpoints WHERE name = $1`, [name]);
   }
 
-  async list(prefix = ''): Promise<Array<{ name: string; value: string }>> {
+  async list(prefix?: string, options?: CheckpointListOptions): Promise<Array<{ name: string; value: string }>> {
     this.pg.assertOpen();
-    // left() instead of LIKE: prefixes may contain % or _; the C collation sorts by code point.
-    return this.pg.query<{ name: string; value: string }>(
-      `SELECT name, value FROM ${this.pg.s}.checkpoints WHERE left(name, length($1)) = $1 ORDER BY name`, [prefix]);
+    const { prefix: p, to, limit } = checkCheckpointListArgs(prefix, options);
+    const range = checkpointNameRange(p, to);
+    if (!range) return [];
+    // A range on the primary key (COLLATE "C": code point order) read in index order and cut by
+    // LIMIT, so the server stops at the bound or the limit. No LIKE: prefixes may contain % or _.
+    const params: Array<string | number> = [range.from];
+    let where = 'name >= $1';
+    if (range.through !== undefined) where += ` AND name <= $${params.push(range.through)}`;
+    else if (range.before !== undefined) where += ` AND name < $${params.push(range.before)}`;
+    const cut = limit === undefined ? '' : ` LIMIT $${params.push(limit)}`;
+    return this.pg.query<{ name: string; value: string }>(`SELECT name, value FROM ${this.pg.s}.checkpoints WHERE ${where} ORDER BY name${cut}`, params);
   }
 
   async close(): Promise<void> {
