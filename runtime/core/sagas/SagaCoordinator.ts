@@ -3,7 +3,8 @@
  * reaction on the instance stream (deterministic event ids: a redelivered input is an idempotent
  * replay), issues commands ONLY through the command handler (deterministic command ids: a
  * re-issued command is deduplicated there), feeds command outcomes back as inputs, and fires
- * durable timeouts kept in the CheckpointStore (`saga-timeout:<name>:<dueAt>:<stream>:<timeout>`).
+ * durable timeouts kept in the CheckpointStore (per instance `saga-timeout:<saga>:<stream>:<timeout>`,
+ * due-ordered `saga-due:<saga>:<dueAt>:<stream>:<timeout>`, so each scan reads only what is due).
  */
 import type { CheckpointStore } from '../../ports/CheckpointStore';
 import type { Delivery, EventBus, Subscription } from '../../ports/EventBus';
@@ -55,6 +56,18 @@ export interface SagaStats {
 }
 
 const TIMEOUT_PREFIX = 'saga-timeout:';
+const DUE_PREFIX = 'saga-due:';
+
+interface IndexedTimeout { readonly tenant: string; readonly sagaId: string; readonly name: string; readonly dueAt: string }
+
+function parseTimeout(value: string): IndexedTimeout | undefined {
+  try {
+    const t = JSON.parse(value) as Partial<IndexedTimeout>;
+    return typeof t.tenant === 'string' && typeof t.sagaId === 'string' && typeof t.name === 'string' && typeof t.dueAt === 'string' ? (t as IndexedTimeout) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 export const instancePrefix = (saga: string): string => `saga-instance:${saga}:`;
 
 export class SagaCoordinator<S> {
@@ -62,6 +75,7 @@ export class SagaCoordinator<S> {
   private readonly subs: Subscription[] = [];
   private timer: NodeJS.Timeout | undefined;
   private scanning: Promise<void> | undefined;
+  private backfilled: Promise<void> | undefined;
   private readonly now: () => Date;
   private readonly retry: RetryPolicy;
 
@@ -205,32 +219,78 @@ export class SagaCoordinator<S> {
   /**
    * Makes the durable timeout index and the instance index match the instance (idempotent: run
    * again after a duplicate input too, so a crash between the append and the index update heals).
+   * Each scheduled timeout has two entries: `saga-timeout:<saga>:<stream>:<name>` (per instance,
+   * to find what to replace) and `saga-due:<saga>:<dueAt>:<stream>:<name>` (due-ordered, so the
+   * poller reads only what is due). The due entry is written first and deleted first; a due entry
+   * left behind by a crash is checked against the instance before it fires.
    */
   private async syncIndex(inst: SagaInstance<S>): Promise<void> {
     const prefix = `${TIMEOUT_PREFIX}${this.definition.name}:${inst.streamId}:`;
-    const wanted = new Map([...inst.timeouts].map(([name, dueAt]) => [`${prefix}${name}`, JSON.stringify({ tenant: inst.tenant, sagaId: inst.sagaId, name, dueAt })]));
+    const wanted = new Map([...inst.timeouts].map(([name, dueAt]) => [`${prefix}${name}`, { tenant: inst.tenant, sagaId: inst.sagaId, name, dueAt }]));
     for (const { name, value } of await this.deps.checkpoints.list(prefix)) {
-      if (wanted.get(name) === value) wanted.delete(name);
-      else if (!wanted.has(name)) await this.deps.checkpoints.delete(name);
+      const want = wanted.get(name);
+      if (want && JSON.stringify(want) === value) {
+        wanted.delete(name);
+        continue;
+      }
+      const old = parseTimeout(value);
+      if (old) await this.deps.checkpoints.delete(this.dueKey(inst.streamId, old));
+      if (!want) await this.deps.checkpoints.delete(name);
     }
-    for (const [name, value] of wanted) await this.deps.checkpoints.set(name, value);
+    for (const [name, t] of wanted) {
+      const value = JSON.stringify(t);
+      await this.deps.checkpoints.set(this.dueKey(inst.streamId, t), value);
+      await this.deps.checkpoints.set(name, value);
+    }
     const statusKey = `${instancePrefix(this.definition.name)}${inst.streamId}`;
     if ((await this.deps.checkpoints.get(statusKey)) !== inst.status) await this.deps.checkpoints.set(statusKey, inst.status);
   }
 
+  private dueKey(streamId: string, t: { readonly name: string; readonly dueAt: string }): string {
+    return `${DUE_PREFIX}${this.definition.name}:${t.dueAt}:${streamId}:${t.name}`;
+  }
+
   /**
-   * Fires every timeout due now (also callable directly from tests). Instances are handled in
-   * parallel (up to 8 at once), the timeouts of one instance in due order. Returns how many fired.
+   * Adds the due-ordered entry for every per-instance timeout entry that lacks one (stores
+   * written before the due index existed). Runs once per coordinator, before the first scan.
    */
-  async fireDueTimeouts(concurrency = 8): Promise<number> {
+  private async backfillDueIndex(): Promise<void> {
+    const prefix = `${TIMEOUT_PREFIX}${this.definition.name}:`;
+    for (const { name, value } of await this.deps.checkpoints.list(prefix)) {
+      const t = parseTimeout(value);
+      if (!t) continue;
+      const streamId = name.slice(prefix.length, name.length - t.name.length - 1);
+      const key = this.dueKey(streamId, t);
+      if ((await this.deps.checkpoints.get(key)) === undefined) await this.deps.checkpoints.set(key, value);
+    }
+  }
+
+  /**
+   * Fires every timeout due now (also callable directly from tests and schedulers). Reads only
+   * due entries of the due-ordered index, at most `batch` per call (the next call takes the rest).
+   * Instances are handled in parallel (up to `concurrency` at once), the timeouts of one instance
+   * in due order. Returns how many fired.
+   */
+  async fireDueTimeouts(concurrency = 8, batch = 1000): Promise<number> {
+    this.backfilled ??= this.backfillDueIndex().catch((err: unknown) => {
+      this.backfilled = undefined;
+      throw err;
+    });
+    await this.backfilled;
     const now = this.now().toISOString();
-    const entries = await this.deps.checkpoints.list(`${TIMEOUT_PREFIX}${this.definition.name}:`);
-    const byInstance = new Map<string, Array<{ tenant: string; sagaId: string; name: string; dueAt: string }>>();
+    const duePrefix = `${DUE_PREFIX}${this.definition.name}:`;
+    // ISO times of one format sort as text; '~' sorts after every character of a stream id.
+    const entries = await this.deps.checkpoints.list(duePrefix, { to: `${duePrefix}${now}~`, limit: batch });
+    const byInstance = new Map<string, Array<{ key: string; tenant: string; sagaId: string; name: string; dueAt: string }>>();
     for (const e of entries) {
-      const t = JSON.parse(e.value) as { tenant: string; sagaId: string; name: string; dueAt: string };
+      const t = parseTimeout(e.value);
+      if (!t) {
+        await this.deps.checkpoints.delete(e.name);
+        continue;
+      }
       if (t.dueAt > now) continue;
       const k = `${t.tenant}:${t.sagaId}`;
-      byInstance.set(k, [...(byInstance.get(k) ?? []), t].sort((a, b) => (a.dueAt < b.dueAt ? -1 : 1)));
+      byInstance.set(k, [...(byInstance.get(k) ?? []), { ...t, key: e.name }].sort((a, b) => (a.dueAt < b.dueAt ? -1 : 1)));
     }
     const queue = [...byInstance.values()];
     let fired = 0;
@@ -238,6 +298,12 @@ export class SagaCoordinator<S> {
       for (let group = queue.shift(); group; group = queue.shift()) {
         for (const t of group) {
           try {
+            const inst = await this.load(t.tenant, t.sagaId);
+            if (inst.timeouts.get(t.name) !== t.dueAt) {
+              // Stale (a crash between index writes, or already fired): never fire what the instance does not hold.
+              await this.deps.checkpoints.delete(t.key);
+              continue;
+            }
             await this.run(t.tenant, t.sagaId, { kind: 'timeout', name: t.name, dueAt: t.dueAt });
             this.stats.timeoutsFired++;
             fired++;
