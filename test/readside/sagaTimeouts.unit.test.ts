@@ -8,7 +8,7 @@ import { InMemoryCheckpointStore } from '../../runtime/adapters/local/InMemoryCh
 import { InMemoryEventBus } from '../../runtime/adapters/local/InMemoryEventBus';
 import { InMemoryEventStore } from '../../runtime/adapters/local/InMemoryEventStore';
 import { SagaCoordinator, type SagaDefinition } from '../../runtime/core/sagas';
-import type { CheckpointListOptions, CheckpointStore } from '../../runtime/ports/CheckpointStore';
+import type { CheckpointListOptions } from '../../runtime/ports/CheckpointStore';
 
 interface Reminder { readonly fired: string[] }
 
@@ -45,7 +45,7 @@ describe('saga timeouts: due-ordered durable index', () => {
     now = Date.parse('2026-06-01T00:00:00.000Z');
     checkpoints = new CountingCheckpoints();
     saga = new SagaCoordinator(reminders, {
-      store: new InMemoryEventStore(), bus: new InMemoryEventBus(), checkpoints: checkpoints as CheckpointStore,
+      store: new InMemoryEventStore(), bus: new InMemoryEventBus(), checkpoints,
       commands: { handle: () => Promise.reject(new Error('no commands in this saga')) }, routing: { noncritical: [] }, now: () => new Date(now),
     });
   });
