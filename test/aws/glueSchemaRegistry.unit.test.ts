@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { CreateSchemaCommand, GetSchemaVersionCommand, ListSchemaVersionsCommand, RegisterSchemaVersionCommand, ThrottlingException } from '@aws-sdk/client-glue';
-import { GlueSchemaRegistry, schemaIdOf } from '../../runtime/adapters/aws/GlueSchemaRegistry';
+import { GlueSchemaRegistry } from '../../runtime/adapters/aws/GlueSchemaRegistry';
+import { schemaIdOf } from '../../runtime/core/schema/registryRules';
 import { isUnavailableError, isInvalidSchemaError } from '../../runtime/ports';
 import { schemaRegistryContract } from '../contracts/schemaRegistryContract';
 import { fakeGlue } from './support/fakeGlue';

@@ -12,7 +12,7 @@ import { formatPosition, parsePosition, toEventDoc, fromEventDoc, eventDocId } f
 import { decodeBusMessage, decodeDeadLetter, encodeBusMessage, encodeDeadLetter } from '../../runtime/adapters/gcp/pubsubMessages';
 import { pushDown, toSearchDoc } from '../../runtime/adapters/gcp/firestoreSearchQuery';
 import { planQuery, resolveDefinition } from '../../runtime/adapters/local/search/queryPlan';
-import { schemaIdOf } from '../../runtime/adapters/gcp/PubSubSchemaRegistry';
+import { schemaIdOf } from '../../runtime/core/schema/registryRules';
 import { canonicalSchema } from '../../runtime/core/schema/avro';
 import type { BusMessage } from '../../runtime/ports/EventBus';
 

@@ -7,7 +7,6 @@
  * set before the subject's first version). Ids: Glue has UUID version ids; the port's integer id
  * is derived from the canonical schema text (one id per distinct schema, shared across subjects).
  */
-import { createHash } from 'node:crypto';
 import {
   CreateSchemaCommand, GetRegistryCommand, GetSchemaVersionCommand, GetTagsCommand, ListSchemaVersionsCommand, ListSchemasCommand,
   RegisterSchemaVersionCommand, TagResourceCommand, type GlueClient,
@@ -16,19 +15,13 @@ import {
   InvalidArgumentError, InvalidSchemaError, SchemaNotFoundError, UnavailableError,
   type CompatibilityMode, type CompatibilityResult, type RegisteredSchema, type SchemaRegistry, type ValidationIssue,
 } from '../../ports';
-import { assertCanRegister, assertSubjectName, canonicalOrThrow, compatibilityFor, findSameSchema } from '../../core/schema/registryRules';
+import { assertCanRegister, assertSubjectName, canonicalOrThrow, compatibilityFor, findSameSchema, ValidatorCache, schemaIdOf } from '../../core/schema/registryRules';
 import { parseCompatibilityMode } from '../../core/schema/compatibility';
-import { compileValidator, type Validator } from '../../core/schema/validation';
 import { SchemaIdNotFoundError } from '../../core/schema/errors';
 import { errorMessage, errorName } from './awsErrors';
 
 const GLOBAL_TAG = 'nexus.compatibility';
 const RETRYABLE = new Set(['ThrottlingException', 'InternalServiceException', 'OperationTimeoutException', 'ConcurrentModificationException']);
-
-/** The port's integer id of a canonical schema: 31 bits of its SHA-256, never 0. */
-export function schemaIdOf(canonical: string): number {
-  return (createHash('sha256').update(canonical).digest().readUInt32BE(0) >>> 1) || 1;
-}
 
 export interface GlueSchemaRegistryOptions {
   readonly client: GlueClient;
@@ -41,7 +34,7 @@ export class GlueSchemaRegistry implements SchemaRegistry {
   private registryArn: string | undefined;
   /** Immutable once AVAILABLE: subject → version → definition. */
   private readonly definitions = new Map<string, Map<number, string>>();
-  private readonly validators = new Map<number, Validator>();
+  private readonly validators = new ValidatorCache();
 
   constructor(private readonly o: GlueSchemaRegistryOptions) {}
 
@@ -138,13 +131,7 @@ export class GlueSchemaRegistry implements SchemaRegistry {
   }
 
   async validate(subject: string, version: number, data: unknown): Promise<ValidationIssue[]> {
-    const registered = await this.get(subject, version);
-    let validator = this.validators.get(registered.id);
-    if (!validator) {
-      validator = compileValidator(registered.schema);
-      this.validators.set(registered.id, validator);
-    }
-    return validator(data);
+    return this.validators.validate(subject, version, data, (sub, v) => this.get(sub, v));
   }
 
   async close(): Promise<void> {

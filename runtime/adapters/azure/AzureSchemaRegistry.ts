@@ -9,7 +9,6 @@
  * and `_nexus_config` (doc = the compatibility modes); their latest version is authoritative.
  * Ids: the port's numeric id is a 31-bit hash of the canonical text (Azure ids are GUIDs).
  */
-import { createHash } from 'node:crypto';
 import type { SchemaProperties, SchemaRegistryClient } from '@azure/schema-registry';
 import {
   InvalidSchemaError, SchemaNotFoundError,
@@ -17,10 +16,9 @@ import {
 } from '../../ports/SchemaRegistry';
 import { InvalidArgumentError, UnavailableError } from '../../ports/errors';
 import { SchemaIdNotFoundError } from '../../core/schema/errors';
-import { assertCanRegister, assertSubjectName, canonicalOrThrow, compatibilityFor, findSameSchema } from '../../core/schema/registryRules';
+import { assertCanRegister, assertSubjectName, canonicalOrThrow, compatibilityFor, findSameSchema, ValidatorCache, schemaIdOf } from '../../core/schema/registryRules';
 import { parseCompatibilityMode } from '../../core/schema/compatibility';
 import { canonicalSchema } from '../../core/schema/avro';
-import { compileValidator, type Validator } from '../../core/schema/validation';
 
 export interface AzureSchemaRegistryOptions {
   readonly client: Pick<SchemaRegistryClient, 'registerSchema' | 'getSchema'>;
@@ -36,10 +34,6 @@ const GLOBAL = '';
 export const schemaNameOf = (subject: string): string =>
   subject.replace(/[^A-Za-z0-9.-]/g, (c) => `_${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 
-export function schemaIdOf(canonical: string): number {
-  return (createHash('sha256').update(canonical).digest().readUInt32BE(0) & 0x7fffffff) || 1;
-}
-
 const status = (err: unknown): number | undefined => {
   const s = typeof err === 'object' && err !== null ? (err as { statusCode?: unknown }).statusCode : undefined;
   return typeof s === 'number' ? s : undefined;
@@ -49,7 +43,7 @@ export class AzureSchemaRegistry implements SchemaRegistry {
   private readonly histories = new Map<string, RegisteredSchema[]>();
   private readonly metaVersions = new Map<string, { version: number; doc: string }>();
   private readonly byId = new Map<number, RegisteredSchema>();
-  private readonly validators = new Map<string, Validator>();
+  private readonly validators = new ValidatorCache();
 
   constructor(private readonly options: AzureSchemaRegistryOptions) {}
 
@@ -113,13 +107,7 @@ export class AzureSchemaRegistry implements SchemaRegistry {
   }
 
   async validate(subject: string, version: number, data: unknown): Promise<ValidationIssue[]> {
-    const key = `${subject}@${version}`;
-    let validator = this.validators.get(key);
-    if (!validator) {
-      validator = compileValidator((await this.get(subject, version)).schema);
-      this.validators.set(key, validator);
-    }
-    return validator(data);
+    return this.validators.validate(subject, version, data, (sub, v) => this.get(sub, v));
   }
 
   async close(): Promise<void> {

@@ -10,7 +10,6 @@
  *    Confluent does); getById scans the prefix's schemas once and caches.
  * Pub/Sub keeps at most 20 revisions per schema: a subject's 21st version is refused.
  */
-import { createHash } from 'node:crypto';
 import { v1, type PubSub } from '@google-cloud/pubsub';
 import {
   InvalidSchemaError, SchemaNotFoundError,
@@ -18,10 +17,9 @@ import {
 } from '../../ports/SchemaRegistry';
 import { InvalidArgumentError } from '../../ports/errors';
 import { SchemaIdNotFoundError } from '../../core/schema/errors';
-import { assertCanRegister, assertSubjectName, canonicalOrThrow, compatibilityFor, findSameSchema } from '../../core/schema/registryRules';
+import { assertCanRegister, assertSubjectName, canonicalOrThrow, compatibilityFor, findSameSchema, ValidatorCache, schemaIdOf } from '../../core/schema/registryRules';
 import { parseCompatibilityMode } from '../../core/schema/compatibility';
 import { canonicalSchema } from '../../core/schema/avro';
-import { compileValidator, type Validator } from '../../core/schema/validation';
 import { GrpcCode, isGrpc, translateTransient } from './googleErrors';
 
 export interface PubSubSchemaRegistryOptions {
@@ -36,15 +34,10 @@ interface Revision { readonly definition: string; readonly seconds: number; read
 const SERVICE = 'Pub/Sub schema registry';
 const GLOBAL = '';
 
-/** The registry id of a canonical schema text: positive, 31 bits. */
-export function schemaIdOf(canonical: string): number {
-  return (createHash('sha256').update(canonical).digest().readUInt32BE(0) & 0x7fffffff) || 1;
-}
-
 export class PubSubSchemaRegistry implements SchemaRegistry {
   private client: Promise<SchemaClient> | undefined;
   private readonly byId = new Map<number, RegisteredSchema>();
-  private readonly validators = new Map<string, Validator>();
+  private readonly validators = new ValidatorCache();
 
   constructor(private readonly options: PubSubSchemaRegistryOptions) {}
 
@@ -124,13 +117,7 @@ export class PubSubSchemaRegistry implements SchemaRegistry {
   }
 
   async validate(subject: string, version: number, data: unknown): Promise<ValidationIssue[]> {
-    const key = `${subject}@${version}`;
-    let validator = this.validators.get(key);
-    if (!validator) {
-      validator = compileValidator((await this.get(subject, version)).schema);
-      this.validators.set(key, validator);
-    }
-    return validator(data);
+    return this.validators.validate(subject, version, data, (sub, v) => this.get(sub, v));
   }
 
   async close(): Promise<void> {

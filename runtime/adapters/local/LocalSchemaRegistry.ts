@@ -13,11 +13,8 @@ import type {
 import { InvalidSchemaError, SchemaNotFoundError } from '../../ports/SchemaRegistry';
 import { UnavailableError } from '../../ports/errors';
 import { SchemaIdNotFoundError } from '../../core/schema/errors';
-import {
-  assertCanRegister, assertSubjectName, canonicalOrThrow, compatibilityFor, findSameSchema,
-} from '../../core/schema/registryRules';
+import { assertCanRegister, assertSubjectName, canonicalOrThrow, compatibilityFor, findSameSchema, ValidatorCache } from '../../core/schema/registryRules';
 import { parseCompatibilityMode } from '../../core/schema/compatibility';
-import { compileValidator, type Validator } from '../../core/schema/validation';
 import { canonicalSchema } from '../../core/schema/avro';
 import { loadSchemaDir, type SchemaSet } from '../../core/schema/schemaFiles';
 
@@ -34,7 +31,7 @@ interface VersionRow { subject: string; version: number; id: number; schema: str
 
 export class LocalSchemaRegistry implements SchemaRegistry {
   /** subject@version → validator; registered versions are immutable, so entries never go stale. */
-  private readonly validators = new Map<string, Validator>();
+  private readonly validators = new ValidatorCache();
   private closed = false;
 
   private constructor(private readonly db: Database.Database) {
@@ -155,13 +152,7 @@ export class LocalSchemaRegistry implements SchemaRegistry {
   }
 
   async validate(subject: string, version: number, data: unknown): Promise<ValidationIssue[]> {
-    const key = `${subject}@${version}`;
-    let validator = this.validators.get(key);
-    if (!validator) {
-      validator = compileValidator((await this.get(subject, version)).schema);
-      this.validators.set(key, validator);
-    }
-    return validator(data);
+    return this.validators.validate(subject, version, data, (sub, v) => this.get(sub, v));
   }
 
   async close(): Promise<void> {

@@ -3,11 +3,44 @@
  * Azure registries answer identically: what "the same schema" means, which versions a
  * compatibility check looks at, and the IncompatibleSchemaError it raises.
  */
-import type { CompatibilityMode, CompatibilityResult } from '../../ports/SchemaRegistry';
+import { createHash } from 'node:crypto';
+import type { CompatibilityMode, CompatibilityResult, RegisteredSchema, ValidationIssue } from '../../ports/SchemaRegistry';
 import { IncompatibleSchemaError, InvalidSchemaError, SchemaNotFoundError } from '../../ports/SchemaRegistry';
 import { InvalidArgumentError } from '../../ports/errors';
 import { canonicalSchema } from './avro';
 import { checkCompatibility, modeRules, type PreviousVersion } from './compatibility';
+import { compileValidator, type Validator } from './validation';
+
+/**
+ * The port's integer id of a canonical schema for registries that have no numeric ids of their
+ * own (Glue, Pub/Sub, Azure): 31 bits of its SHA-256, never 0 — one id per distinct schema, as
+ * Confluent does. Derived on every read, never stored, so all three clouds agree on it.
+ */
+export function schemaIdOf(canonical: string): number {
+  return (createHash('sha256').update(canonical).digest().readUInt32BE(0) & 0x7fffffff) || 1;
+}
+
+/**
+ * Compiled validators per subject@version. Registered versions are immutable, so a validator
+ * never goes stale; `load` fetches the version's schema the first time it is asked for.
+ */
+export class ValidatorCache {
+  private readonly validators = new Map<string, Validator>();
+
+  async validate(subject: string, version: number, data: unknown, load: (subject: string, version: number) => Promise<RegisteredSchema>): Promise<ValidationIssue[]> {
+    const key = `${subject}@${version}`;
+    let validator = this.validators.get(key);
+    if (!validator) {
+      validator = compileValidator((await load(subject, version)).schema);
+      this.validators.set(key, validator);
+    }
+    return validator(data);
+  }
+
+  clear(): void {
+    this.validators.clear();
+  }
+}
 
 /** Subject names: printable, no "/" (they appear in REST paths), at most 255 characters. */
 export function assertSubjectName(subject: string): void {
