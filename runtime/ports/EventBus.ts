@@ -74,13 +74,47 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
+/** Which dead letters an operation covers; an empty filter covers all (ADR 0134). */
+export interface DeadLetterFilter {
+  /** Only this consumer group's. */
+  readonly group?: string;
+  /** Only this tenant's: the envelope's `tenant` extension. A dead letter without one never matches. */
+  readonly tenant?: string;
+}
+
+/** A place in the queue's order (deadLetteredAt, then id). Any DeadLetter is one. */
+export interface DeadLetterPosition {
+  readonly id: string;
+  readonly deadLetteredAt: string;
+}
+
+export interface DeadLetterListOptions extends DeadLetterFilter {
+  /** Page size; default 100. */
+  readonly limit?: number;
+  /**
+   * Keyset paging: only dead letters after this position. Pass the last dead letter of the
+   * previous page; it need not still be in the queue (redriven or purged in between is fine).
+   */
+  readonly after?: DeadLetterPosition;
+}
+
+/**
+ * Inspect, redrive and purge dead letters, optionally by group and tenant (ADR 0134). Every
+ * adapter orders them the same way, oldest first: deadLetteredAt, then id. Bad options (empty
+ * group or tenant, limit < 1, a malformed position) are an InvalidArgumentError naming the field.
+ */
 export interface DeadLetterQueue {
-  list(options?: { group?: string; limit?: number }): Promise<DeadLetter[]>;
+  /** One page in the queue's order; page on with `after` = the last item (an empty page: done). */
+  list(options?: DeadLetterListOptions): Promise<DeadLetter[]>;
   get(id: string): Promise<DeadLetter | undefined>;
   /** Re-delivers to the original group and removes from the DLQ; idempotent (a missing id is a no-op). */
   redrive(ids: readonly string[]): Promise<number>;
-  purge(ids?: readonly string[]): Promise<number>;
-  count(group?: string): Promise<number>;
+  /** Deletes the given ids (missing ones skipped), or every dead letter matching a filter, or all; returns how many. */
+  purge(target?: readonly string[] | DeadLetterFilter): Promise<number>;
+  /** How many match; a bare string is a group (the signature before ADR 0134). */
+  count(filter?: DeadLetterFilter | string): Promise<number>;
+  /** Dead letters per group (groups with none are absent), optionally of one tenant: the depth gauge. */
+  countByGroup(filter?: Pick<DeadLetterFilter, 'tenant'>): Promise<Map<string, number>>;
 }
 
 /** A handler throws this to dead-letter a message at once (it can never succeed). */

@@ -8,13 +8,15 @@
  * publishers run, as SNS→SQS / Pub/Sub subscriptions are); at-least-once delivery; resolve =
  * ack, throw = nack and redelivery; dead-letter after maxAttempts, or at once on
  * PermanentError; per-partition-key order on the core path, also across redeliveries; DLQ
- * list/get/redrive/purge/count with an idempotent redrive; durability across close/reopen
- * when the factory supports it.
+ * list/get/redrive/purge/count with an idempotent redrive; dead letters by tenant and group
+ * (list, count, countByGroup, purge), keyset paging in the queue's order (ADR 0134);
+ * durability across close/reopen when the factory supports it.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { BusMessage, BusPath, Delivery, EventBus, Subscription } from '../../runtime/ports/EventBus';
+import type { BusMessage, BusPath, DeadLetter, Delivery, EventBus, Subscription } from '../../runtime/ports/EventBus';
 import { isMessageTooLargeError, PermanentError } from '../../runtime/ports/EventBus';
+import { isInvalidArgumentError } from '../../runtime/ports/errors';
 
 export interface EventBusFixture {
   readonly bus: EventBus;
@@ -46,6 +48,15 @@ export function message(partitionKey: string, n: number, path: BusPath = 'core',
 }
 
 const nOf = (d: Delivery): number => (d.message.envelope.data as { n: number }).n;
+
+/** A core-path message of `tenant` (envelope extension), or of no tenant. */
+export function tenantMessage(tenant: string | undefined, partitionKey: string, n = 1): BusMessage {
+  const m = message(partitionKey, n);
+  return tenant === undefined ? m : { ...m, envelope: { ...m.envelope, tenant } };
+}
+
+const inQueueOrder = (a: DeadLetter, b: DeadLetter): number =>
+  a.deadLetteredAt < b.deadLetteredAt ? -1 : a.deadLetteredAt > b.deadLetteredAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
 export async function waitUntil(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -178,7 +189,8 @@ export function eventBusContract(name: string, factory: () => Promise<EventBusFi
       });
       const poison = message('p-poison', 1);
       await bus.publish([poison, message('p-poison', 2)]);
-      await waitUntil('the poison message in the DLQ', async () => (await bus.deadLetters.count(g)) === 1, timeout * 2);
+      await waitUntil('the poison message in the DLQ', async () => (await bus.deadLetters.count({ group: g })) === 1, timeout * 2);
+      assert.equal(await bus.deadLetters.count({ group: g }), 1, 'a bare string is a group (count before ADR 0134)');
       await waitUntil('the next message of the partition to be processed', () => ok.length === 1, timeout);
       assert.equal(calls, 3, 'handler calls before dead-lettering');
       const [dl] = await bus.deadLetters.list({ group: g });
@@ -203,7 +215,7 @@ export function eventBusContract(name: string, factory: () => Promise<EventBusFi
         },
       });
       await bus.publish([message('p-perm', 1, 'noncritical')]);
-      await waitUntil('the message in the DLQ', async () => (await bus.deadLetters.count(g)) === 1, timeout);
+      await waitUntil('the message in the DLQ', async () => (await bus.deadLetters.count({ group: g })) === 1, timeout);
       await new Promise((r) => setTimeout(r, 200));
       assert.equal(calls, 1);
       const [dl] = await bus.deadLetters.list({ group: g });
@@ -224,7 +236,7 @@ export function eventBusContract(name: string, factory: () => Promise<EventBusFi
       });
       const sent = [message('p-r', 1), message('p-r2', 1), message('p-r3', 1)];
       await bus.publish(sent);
-      await waitUntil('3 dead letters', async () => (await bus.deadLetters.count(g)) === 3, timeout);
+      await waitUntil('3 dead letters', async () => (await bus.deadLetters.count({ group: g })) === 3, timeout);
       assert.ok((await bus.deadLetters.count()) >= 3, 'count without a group covers every group');
       const listed = await bus.deadLetters.list({ group: g });
       assert.equal(listed.length, 3);
@@ -238,19 +250,117 @@ export function eventBusContract(name: string, factory: () => Promise<EventBusFi
       await waitUntil('2 redriven deliveries', () => delivered.length >= 2, timeout);
       await new Promise((r) => setTimeout(r, 300));
       assert.deepEqual([...delivered].sort(), [sent[0]!.id, sent[1]!.id].sort(), 'each redriven message delivered once');
-      assert.equal(await bus.deadLetters.count(g), 1);
+      assert.equal(await bus.deadLetters.count({ group: g }), 1);
       assert.equal(await bus.deadLetters.purge([byMessage(sent[2]!.id)]), 1);
       assert.equal(await bus.deadLetters.purge([byMessage(sent[2]!.id)]), 0);
-      assert.equal(await bus.deadLetters.count(g), 0);
+      assert.equal(await bus.deadLetters.count({ group: g }), 0);
     });
 
     it('purge without ids empties the dead-letter queue', async () => {
       const g = group();
       await subscribe({ group: g, path: 'core', handler: async () => { throw new PermanentError('no'); } });
       await bus.publish([message('p-x', 1), message('p-y', 1)]);
-      await waitUntil('2 dead letters', async () => (await bus.deadLetters.count(g)) === 2, timeout);
+      await waitUntil('2 dead letters', async () => (await bus.deadLetters.count({ group: g })) === 2, timeout);
       assert.ok((await bus.deadLetters.purge()) >= 2);
-      assert.equal(await bus.deadLetters.count(g), 0);
+      assert.equal(await bus.deadLetters.count({ group: g }), 0);
+    });
+
+    const tenantName = (name: string): string => `${name}-${randomUUID().slice(0, 8)}`;
+
+    it('lists, counts and counts per group by tenant and group; a cursor pages through each dead letter once, in order', async () => {
+      const [A, B] = [tenantName('acme'), tenantName('globex')];
+      const [g1, g2] = [group(), group()];
+      await subscribe({ group: g1, path: 'core', handler: async () => { throw new PermanentError('g1 refuses every message'); } });
+      await subscribe({
+        group: g2, path: 'core',
+        handler: async (d) => {
+          if (d.message.envelope.tenant === A) throw new PermanentError('g2 refuses acme');
+        },
+      });
+      const ofA = Array.from({ length: 5 }, (_, i) => tenantMessage(A, `ta-${i}`));
+      const ofB = Array.from({ length: 3 }, (_, i) => tenantMessage(B, `tb-${i}`));
+      await bus.publish([...ofA, ...ofB, tenantMessage(undefined, 'tn-0')]);
+      await waitUntil('9 dead letters in g1 and 5 in g2', async () =>
+        (await bus.deadLetters.count({ group: g1 })) === 9 && (await bus.deadLetters.count({ group: g2 })) === 5, timeout * 2);
+
+      assert.equal(await bus.deadLetters.count({ tenant: A }), 10);
+      assert.equal(await bus.deadLetters.count({ tenant: A, group: g1 }), 5);
+      assert.equal(await bus.deadLetters.count({ tenant: B }), 3);
+      assert.equal(await bus.deadLetters.count({ tenant: B, group: g2 }), 0);
+      assert.equal(await bus.deadLetters.count({ tenant: tenantName('nobody') }), 0);
+      assert.deepEqual(Object.fromEntries(await bus.deadLetters.countByGroup({ tenant: A })), { [g1]: 5, [g2]: 5 });
+      assert.deepEqual(Object.fromEntries(await bus.deadLetters.countByGroup({ tenant: B })), { [g1]: 3 });
+      const perGroup = await bus.deadLetters.countByGroup();
+      assert.deepEqual([perGroup.get(g1), perGroup.get(g2)], [9, 5], 'countByGroup without a tenant counts every tenant and none');
+
+      const listedB = await bus.deadLetters.list({ tenant: B });
+      assert.deepEqual(listedB.map((d) => d.message.id).sort(), ofB.map((m) => m.id).sort());
+      assert.ok(listedB.every((d) => d.group === g1 && d.message.envelope.tenant === B), 'only B\'s dead letters');
+      assert.deepEqual(await bus.deadLetters.list({ tenant: B, group: g2 }), []);
+      assert.deepEqual(await bus.deadLetters.list({ tenant: tenantName('nobody') }), []);
+
+      const allA = await bus.deadLetters.list({ tenant: A, limit: 1000 });
+      assert.equal(allA.length, 10);
+      assert.deepEqual(allA, [...allA].sort(inQueueOrder), 'oldest first: deadLetteredAt, then id');
+      const visited: string[] = [];
+      let pages = 0;
+      for (let page = await bus.deadLetters.list({ tenant: A, limit: 3 }); page.length > 0; page = await bus.deadLetters.list({ tenant: A, limit: 3, after: page[page.length - 1]! })) {
+        assert.ok(page.length <= 3, `page ${pages} has ${page.length} items`);
+        pages++;
+        visited.push(...page.map((d) => d.id));
+        assert.ok(pages <= 4, 'paging ends');
+      }
+      assert.equal(pages, 4);
+      assert.deepEqual(visited, allA.map((d) => d.id), 'each of A\'s dead letters visited exactly once, in the queue\'s order');
+
+      const inG1 = allA.filter((d) => d.group === g1);
+      const first = await bus.deadLetters.list({ tenant: A, group: g1, limit: 2 });
+      assert.deepEqual(first.map((d) => d.id), inG1.slice(0, 2).map((d) => d.id));
+      assert.equal(await bus.deadLetters.purge(first.map((d) => d.id)), 2);
+      const rest = await bus.deadLetters.list({ tenant: A, group: g1, after: first[1]! });
+      assert.deepEqual(rest.map((d) => d.id), inG1.slice(2).map((d) => d.id), 'a cursor whose dead letter is gone still continues after it');
+    });
+
+    it('redrives and purges by tenant without touching another tenant\'s dead letters', async () => {
+      const [A, B] = [tenantName('acme'), tenantName('globex')];
+      const g = group();
+      let failing = true;
+      const delivered: string[] = [];
+      await subscribe({
+        group: g, path: 'core', maxAttempts: 1,
+        handler: async (d) => {
+          if (failing) throw new PermanentError('failing for now');
+          delivered.push(d.message.id);
+        },
+      });
+      await bus.publish([tenantMessage(A, 'ra-1'), tenantMessage(A, 'ra-2'), tenantMessage(A, 'ra-3'), tenantMessage(B, 'rb-1'), tenantMessage(B, 'rb-2')]);
+      await waitUntil('5 dead letters', async () => (await bus.deadLetters.count({ group: g })) === 5, timeout * 2);
+      const before = await bus.deadLetters.list({ tenant: B });
+      assert.equal(before.length, 2);
+      const [a1] = await bus.deadLetters.list({ tenant: A, limit: 1 });
+      assert.ok(a1);
+      failing = false;
+      assert.equal(await bus.deadLetters.redrive([a1.id]), 1);
+      await waitUntil('the redriven message of A', () => delivered.length >= 1, timeout);
+      assert.deepEqual(await bus.deadLetters.list({ tenant: B }), before, 'a redrive of A\'s id leaves B\'s dead letters as they were');
+      assert.equal(await bus.deadLetters.count({ tenant: A }), 2);
+      assert.equal(await bus.deadLetters.purge({ tenant: A, group: group() }), 0, 'a filter matching nothing purges nothing');
+      assert.equal(await bus.deadLetters.purge({ tenant: A }), 2);
+      assert.equal(await bus.deadLetters.count({ tenant: A }), 0);
+      assert.deepEqual(await bus.deadLetters.list({ tenant: B }), before, 'purging A\'s leaves B\'s as they were');
+      assert.equal(await bus.deadLetters.purge({ group: g, tenant: B }), 2);
+      assert.equal(await bus.deadLetters.count({ group: g }), 0);
+      await new Promise((r) => setTimeout(r, 200));
+      assert.deepEqual(delivered, [a1.message.id], 'only the redriven message was delivered again');
+    });
+
+    it('rejects malformed dead-letter options with InvalidArgumentError naming the field', async () => {
+      const field = (name: string) => (e: unknown): boolean => isInvalidArgumentError(e) && e.field === name;
+      await assert.rejects(bus.deadLetters.list({ limit: 0 }), field('limit'));
+      await assert.rejects(bus.deadLetters.list({ tenant: '' }), field('tenant'));
+      await assert.rejects(bus.deadLetters.list({ after: { id: 'x', deadLetteredAt: 'yesterday' } }), field('after.deadLetteredAt'));
+      await assert.rejects(bus.deadLetters.count({ group: '' }), field('group'));
+      await assert.rejects(bus.deadLetters.purge({ tenant: '' }), field('tenant'));
     });
 
     it('shares a group between two subscribers: each message is handled by one of them', async () => {
@@ -302,13 +412,13 @@ export function eventBusContract(name: string, factory: () => Promise<EventBusFi
       const m2 = message('d-2', 2);
       const m9 = message('d-9', 9);
       await bus.publish([m1, m2, m9]);
-      await waitUntil('first delivery and the dead letter', async () => first.length === 1 && (await bus.deadLetters.count(g)) === 1, timeout);
+      await waitUntil('first delivery and the dead letter', async () => first.length === 1 && (await bus.deadLetters.count({ group: g })) === 1, timeout);
       await sub.close();
       const m3 = message('d-3', 3);
       await bus.publish([m3]);
       await bus.close();
       bus = await fx.reopen();
-      assert.equal(await bus.deadLetters.count(g), 1, 'dead letter survives a restart');
+      assert.equal(await bus.deadLetters.count({ group: g }), 1, 'dead letter survives a restart');
       const after: Delivery[] = [];
       await subscribe({ group: g, path: 'core', maxAttempts: 10, handler: async (d) => void after.push(d) });
       await waitUntil('m2 (redelivered) and m3 after the restart', () => after.length >= 2, timeout * 2);

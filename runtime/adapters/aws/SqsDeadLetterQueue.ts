@@ -4,11 +4,16 @@
  * SQS cannot be browsed, so list/get/count/redrive/purge "browse": receive every visible message
  * with a short visibility timeout, act on the ones asked for (delete after redrive or purge), and
  * make the rest visible again at once. Redrive hands the dead letter back to its group only.
+ * For the same reason the tenant and group filters (ADR 0134) are applied to the browsed
+ * messages in process: SQS has no query, so every call scans the whole DLQ, whatever it asks.
  */
 import {
   ChangeMessageVisibilityBatchCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { DeadLetter, DeadLetterQueue } from '../../ports';
+import type { DeadLetter, DeadLetterFilter, DeadLetterListOptions, DeadLetterQueue } from '../../ports';
+import {
+  countByGroupOf, matchesDeadLetterFilter, normalizeDeadLetterFilter, normalizeDeadLetterQuery, normalizePurgeTarget, pageOf, purgeSelects,
+} from '../../ports/deadLetters';
 import { translateAwsError } from './awsErrors';
 
 interface Browsed {
@@ -40,20 +45,23 @@ export async function sendDeadLetter(client: SQSClient, queueUrl: string, dl: De
 export class SqsDeadLetterQueue implements DeadLetterQueue {
   constructor(private readonly o: SqsDeadLetterQueueOptions) {}
 
-  async list(options: { group?: string; limit?: number } = {}): Promise<DeadLetter[]> {
-    return this.browse(async (all) => {
-      const mine = all.map((b) => b.deadLetter).filter((d) => options.group === undefined || d.group === options.group);
-      mine.sort((a, b) => (a.deadLetteredAt < b.deadLetteredAt ? -1 : a.deadLetteredAt > b.deadLetteredAt ? 1 : 0));
-      return options.limit === undefined ? mine : mine.slice(0, options.limit);
-    });
+  async list(options?: DeadLetterListOptions): Promise<DeadLetter[]> {
+    const q = normalizeDeadLetterQuery(options);
+    return this.browse(async (all) => pageOf(all.map((b) => b.deadLetter), q));
   }
 
   async get(id: string): Promise<DeadLetter | undefined> {
     return this.browse(async (all) => all.find((b) => b.deadLetter.id === id)?.deadLetter);
   }
 
-  async count(group?: string): Promise<number> {
-    return (await this.list({ group })).length;
+  async count(filter?: DeadLetterFilter | string): Promise<number> {
+    const f = normalizeDeadLetterFilter(filter);
+    return this.browse(async (all) => all.filter((b) => matchesDeadLetterFilter(b.deadLetter, f)).length);
+  }
+
+  async countByGroup(filter?: Pick<DeadLetterFilter, 'tenant'>): Promise<Map<string, number>> {
+    const f = normalizeDeadLetterFilter({ tenant: filter?.tenant });
+    return this.browse(async (all) => countByGroupOf(all.map((b) => b.deadLetter), f));
   }
 
   async redrive(ids: readonly string[]): Promise<number> {
@@ -70,11 +78,11 @@ export class SqsDeadLetterQueue implements DeadLetterQueue {
     });
   }
 
-  async purge(ids?: readonly string[]): Promise<number> {
-    const wanted = ids ? new Set(ids) : undefined;
+  async purge(target?: readonly string[] | DeadLetterFilter): Promise<number> {
+    const selected = purgeSelects(normalizePurgeTarget(target));
     return this.browse(async (all) => {
       let n = 0;
-      for (const b of all.filter((x) => !wanted || wanted.has(x.deadLetter.id))) {
+      for (const b of all.filter((x) => selected(x.deadLetter))) {
         await this.o.client.send(new DeleteMessageCommand({ QueueUrl: b.queueUrl, ReceiptHandle: b.receiptHandle }));
         b.gone = true;
         n++;

@@ -2,10 +2,15 @@
  * The EventBus dead-letter queue on Pub/Sub (ADR 0062): the dead-letter topic's own pull
  * subscription. Pub/Sub has no "browse": list/get/count pull a page of messages and release
  * them at once (ack deadline 0), so they stay in the queue; redrive republishes to the original
- * path marked for the original group only, then acks; purge acks. Acked means gone.
+ * path marked for the original group only, then acks; purge acks. Acked means gone. A pull
+ * subscription cannot be queried, so the tenant and group filters (ADR 0134) are applied in
+ * process to everything pulled: each call scans the whole dead-letter subscription.
  */
 import { v1, type PubSub } from '@google-cloud/pubsub';
-import type { BusPath, DeadLetter, DeadLetterQueue } from '../../ports/EventBus';
+import type { BusPath, DeadLetter, DeadLetterFilter, DeadLetterListOptions, DeadLetterQueue } from '../../ports/EventBus';
+import {
+  countByGroupOf, matchesDeadLetterFilter, normalizeDeadLetterFilter, normalizeDeadLetterQuery, normalizePurgeTarget, pageOf, purgeSelects,
+} from '../../ports/deadLetters';
 import { decodeDeadLetter } from './pubsubMessages';
 import { guarded } from './googleErrors';
 
@@ -30,18 +35,23 @@ export class PubSubDeadLetterQueue implements DeadLetterQueue {
 
   constructor(private readonly options: PubSubDeadLetterQueueOptions) {}
 
-  async list(options: { group?: string; limit?: number } = {}): Promise<DeadLetter[]> {
-    const all = await this.browse();
-    const matching = all.filter((d) => options.group === undefined || d.group === options.group);
-    return matching.slice(0, options.limit ?? matching.length);
+  async list(options?: DeadLetterListOptions): Promise<DeadLetter[]> {
+    const q = normalizeDeadLetterQuery(options);
+    return pageOf(await this.browse(), q);
   }
 
   async get(id: string): Promise<DeadLetter | undefined> {
     return (await this.browse()).find((d) => d.id === id);
   }
 
-  async count(group?: string): Promise<number> {
-    return (await this.list({ group })).length;
+  async count(filter?: DeadLetterFilter | string): Promise<number> {
+    const f = normalizeDeadLetterFilter(filter);
+    return (await this.browse()).filter((d) => matchesDeadLetterFilter(d, f)).length;
+  }
+
+  async countByGroup(filter?: Pick<DeadLetterFilter, 'tenant'>): Promise<Map<string, number>> {
+    const f = normalizeDeadLetterFilter({ tenant: filter?.tenant });
+    return countByGroupOf(await this.browse(), f);
   }
 
   async redrive(ids: readonly string[]): Promise<number> {
@@ -49,9 +59,8 @@ export class PubSubDeadLetterQueue implements DeadLetterQueue {
     return this.take((d) => wanted.has(d.id), (d) => this.options.redrive(d));
   }
 
-  async purge(ids?: readonly string[]): Promise<number> {
-    const wanted = ids && new Set(ids);
-    return this.take((d) => !wanted || wanted.has(d.id), async () => undefined);
+  async purge(target?: readonly string[] | DeadLetterFilter): Promise<number> {
+    return this.take(purgeSelects(normalizePurgeTarget(target)), async () => undefined);
   }
 
   async close(): Promise<void> {

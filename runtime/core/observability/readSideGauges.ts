@@ -24,18 +24,15 @@ export function recordProjectionProgress(projection: string, recordedAt: string,
 
 export const projectionProgress = (name: string): ProjectionProgress | undefined => progress.get(name);
 
-/** Max dead letters counted per collection (a deeper DLQ reports this many: alarm long before). */
-const DLQ_SCAN = 10_000;
-
 /**
- * Registers `nexus.dlq.depth{group}` on the current meter provider, reading the bus's dead
- * letters at each collection. Returns a function that unregisters it.
+ * Registers `nexus.dlq.depth{group}` on the current meter provider, asking the bus for its dead
+ * letters per group at each collection (countByGroup: GROUP BY on SQLite, a subject listing on
+ * JetStream, a scan elsewhere; never capped, ADR 0134). Returns a function that unregisters it.
  */
 export function observeDlqDepth(bus: EventBus): () => void {
   const gauge = meter().createObservableGauge(METRIC.dlqDepth, { description: 'Dead letters waiting, per consumer group' });
   const callback = async (result: { observe(value: number, attributes?: Record<string, string>): void }): Promise<void> => {
-    const counts = new Map<string, number>();
-    for (const d of await bus.deadLetters.list({ limit: DLQ_SCAN })) counts.set(d.group, (counts.get(d.group) ?? 0) + 1);
+    const counts = await bus.deadLetters.countByGroup();
     if (counts.size === 0) result.observe(0, { group: 'all' });
     for (const [group, n] of counts) result.observe(n, { group });
   };

@@ -4,8 +4,9 @@
  * rules (SubscriptionDispatcher). Every method is synchronous, so a claim is atomic in-process
  * (and, for SQLite, a transaction across processes).
  */
-import type { BusMessage, BusPath, DeadLetter } from '../../../ports/EventBus';
+import type { BusMessage, BusPath, DeadLetter, DeadLetterFilter } from '../../../ports/EventBus';
 import { MessageTooLargeError } from '../../../ports/EventBus';
+import type { NormalizedDeadLetterQuery, PurgeTarget } from '../../../ports/deadLetters';
 
 export interface ClaimedDelivery {
   /** Storage sequence of the delivery (publish order). */
@@ -43,12 +44,15 @@ export interface BusStorage {
   deadLetter(group: string, seq: number, attempts: number, error: string, atIso: string): void;
   /** Earliest time a pending delivery of the group becomes claimable (undefined: none pending). */
   nextAvailableAt(group: string): number | undefined;
-  listDeadLetters(group: string | undefined, limit: number): DeadLetter[];
+  /** One page in the queue's order (deadLetteredAt, id), filtered by group and tenant. */
+  listDeadLetters(query: NormalizedDeadLetterQuery): DeadLetter[];
   getDeadLetter(id: string): DeadLetter | undefined;
   /** Moves dead letters back to their group as new deliveries; returns how many were found. */
   redrive(ids: readonly string[], nowMs: number): number;
-  purge(ids: readonly string[] | undefined): number;
-  countDeadLetters(group: string | undefined): number;
+  /** Deletes the given ids, or every dead letter matching the filter ({}: all). */
+  purge(target: PurgeTarget): number;
+  countDeadLetters(filter: DeadLetterFilter): number;
+  countDeadLettersByGroup(filter: DeadLetterFilter): Map<string, number>;
   close(): void;
 }
 

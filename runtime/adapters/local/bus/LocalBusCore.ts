@@ -3,7 +3,8 @@
  * fan-out, wake subscribers), subscribe (one SubscriptionDispatcher each), and the
  * dead-letter queue operations.
  */
-import type { BusMessage, DeadLetter, DeadLetterQueue, EventBus, SubscribeOptions, Subscription } from '../../../ports/EventBus';
+import type { BusMessage, DeadLetterQueue, EventBus, SubscribeOptions, Subscription } from '../../../ports/EventBus';
+import { normalizeDeadLetterFilter, normalizeDeadLetterQuery, normalizePurgeTarget } from '../../../ports/deadLetters';
 import { InvalidArgumentError, NexusError } from '../../../ports/errors';
 import type { BusStorage } from './BusStorage';
 import { checkMessageSizes } from './BusStorage';
@@ -29,15 +30,16 @@ export abstract class LocalBusCore implements EventBus {
       return this.storage;
     };
     this.deadLetters = {
-      list: async (o: { group?: string; limit?: number } = {}): Promise<DeadLetter[]> => open().listDeadLetters(o.group, o.limit ?? 100),
+      list: async (o) => open().listDeadLetters(normalizeDeadLetterQuery(o)),
       get: async (id: string) => open().getDeadLetter(id),
       redrive: async (ids: readonly string[]) => {
         const n = open().redrive(ids, Date.now());
         this.wakeAll();
         return n;
       },
-      purge: async (ids?: readonly string[]) => open().purge(ids),
-      count: async (group?: string) => open().countDeadLetters(group),
+      purge: async (target) => open().purge(normalizePurgeTarget(target)),
+      count: async (filter) => open().countDeadLetters(normalizeDeadLetterFilter(filter)),
+      countByGroup: async (filter) => open().countDeadLettersByGroup(normalizeDeadLetterFilter({ tenant: filter?.tenant })),
     };
   }
 

@@ -1,5 +1,6 @@
 /** BusStorage in process memory (InMemoryEventBus): deliveries per group in publish order. */
-import type { BusMessage, BusPath, DeadLetter } from '../../../ports/EventBus';
+import type { BusMessage, BusPath, DeadLetter, DeadLetterFilter } from '../../../ports/EventBus';
+import { countByGroupOf, matchesDeadLetterFilter, pageOf, purgeSelects, type NormalizedDeadLetterQuery, type PurgeTarget } from '../../../ports/deadLetters';
 import type { BusStorage, ClaimedDelivery, ClaimRequest } from './BusStorage';
 import { deadLetterId } from './BusStorage';
 
@@ -98,8 +99,9 @@ export class MemoryBusStorage implements BusStorage {
     return next;
   }
 
-  listDeadLetters(group: string | undefined, limit: number): DeadLetter[] {
-    return [...this.dead.values()].filter((d) => group === undefined || d.group === group).slice(0, limit).map(clone);
+  /** A scan of the process's dead letters: no index to use, and none needed at local-dev sizes. */
+  listDeadLetters(query: NormalizedDeadLetterQuery): DeadLetter[] {
+    return pageOf(this.dead.values(), query).map(clone);
   }
 
   getDeadLetter(id: string): DeadLetter | undefined {
@@ -121,17 +123,19 @@ export class MemoryBusStorage implements BusStorage {
     return n;
   }
 
-  purge(ids: readonly string[] | undefined): number {
-    if (ids === undefined) {
-      const n = this.dead.size;
-      this.dead.clear();
-      return n;
-    }
-    return ids.filter((id) => this.dead.delete(id)).length;
+  purge(target: PurgeTarget): number {
+    if ('ids' in target) return target.ids.filter((id) => this.dead.delete(id)).length;
+    const gone = [...this.dead.values()].filter(purgeSelects(target));
+    for (const d of gone) this.dead.delete(d.id);
+    return gone.length;
   }
 
-  countDeadLetters(group: string | undefined): number {
-    return group === undefined ? this.dead.size : [...this.dead.values()].filter((d) => d.group === group).length;
+  countDeadLetters(filter: DeadLetterFilter): number {
+    return [...this.dead.values()].filter((d) => matchesDeadLetterFilter(d, filter)).length;
+  }
+
+  countDeadLettersByGroup(filter: DeadLetterFilter): Map<string, number> {
+    return countByGroupOf(this.dead.values(), filter);
   }
 
   close(): void {

@@ -2,15 +2,23 @@
  * BusStorage in a SQLite file (SqliteEventBus): messages, per-group deliveries and dead letters
  * survive restarts. A claim is one IMMEDIATE transaction, so two processes sharing the file
  * never claim the same delivery; on the core path a delivery is claimable only when no older
- * delivery with its partition key is unsettled in the group (per-stream order).
+ * delivery with its partition key is unsettled in the group (per-stream order). Dead letters
+ * carry their tenant in an indexed column (ADR 0134), so list/count/purge by tenant and group
+ * are index range scans with keyset paging on (dead_lettered_at, id).
  */
 import Database from 'better-sqlite3';
-import type { BusMessage, BusPath, DeadLetter } from '../../../ports/EventBus';
+import type { BusMessage, BusPath, DeadLetter, DeadLetterFilter } from '../../../ports/EventBus';
+import { tenantOfMessage, type NormalizedDeadLetterQuery, type PurgeTarget } from '../../../ports/deadLetters';
 import { UnavailableError } from '../../../ports/errors';
 import type { BusStorage, ClaimedDelivery, ClaimRequest } from './BusStorage';
 import { deadLetterId } from './BusStorage';
 
-const SCHEMA = `
+/**
+ * Migrations of the bus file, applied in order in one IMMEDIATE transaction (several processes
+ * may open the same file). The version lives in its own table; files written before the table
+ * existed hold exactly migration 1 (its statements are IF NOT EXISTS), so they migrate too.
+ */
+const MIGRATIONS: readonly string[] = [`
 CREATE TABLE IF NOT EXISTS bus_groups (grp TEXT PRIMARY KEY, path TEXT NOT NULL, created_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS bus_messages (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, partition_key TEXT NOT NULL, path TEXT NOT NULL, body TEXT NOT NULL);
@@ -22,7 +30,53 @@ CREATE INDEX IF NOT EXISTS bus_deliveries_partition ON bus_deliveries (grp, part
 CREATE TABLE IF NOT EXISTS bus_dead_letters (
   id TEXT PRIMARY KEY, grp TEXT NOT NULL, body TEXT NOT NULL, attempts INTEGER NOT NULL, error TEXT NOT NULL, dead_lettered_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS bus_dead_letters_group ON bus_dead_letters (grp, dead_lettered_at);
-`;
+`,
+// 2 (ADR 0134): the tenant (envelope extension) as a column, filled in from the stored bodies,
+// and indexes in the queue's order (dead_lettered_at, id) for each filter shape.
+`
+ALTER TABLE bus_dead_letters ADD COLUMN tenant TEXT;
+UPDATE bus_dead_letters SET tenant = json_extract(body, '$.envelope.tenant') WHERE json_type(body, '$.envelope.tenant') = 'text';
+DROP INDEX IF EXISTS bus_dead_letters_group;
+CREATE INDEX bus_dead_letters_order ON bus_dead_letters (dead_lettered_at, id);
+CREATE INDEX bus_dead_letters_group ON bus_dead_letters (grp, dead_lettered_at, id);
+CREATE INDEX bus_dead_letters_tenant ON bus_dead_letters (tenant, dead_lettered_at, id);
+CREATE INDEX bus_dead_letters_tenant_group ON bus_dead_letters (tenant, grp, dead_lettered_at, id);
+`];
+
+export const BUS_SCHEMA_VERSION = MIGRATIONS.length;
+
+function migrate(db: Database.Database, path: string): void {
+  db.transaction(() => {
+    db.exec('CREATE TABLE IF NOT EXISTS nexus_bus_schema (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)');
+    const current = (db.prepare('SELECT version FROM nexus_bus_schema WHERE id = 1').get() as { version: number } | undefined)?.version ?? 0;
+    if (current > BUS_SCHEMA_VERSION) throw new Error(`${path}: bus schema version ${current} is newer than this Nexus supports (${BUS_SCHEMA_VERSION}); upgrade Nexus`);
+    for (let v = current; v < BUS_SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
+    if (current !== BUS_SCHEMA_VERSION) {
+      db.prepare('INSERT INTO nexus_bus_schema (id, version) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version').run(BUS_SCHEMA_VERSION);
+    }
+  }).immediate();
+}
+
+/** WHERE clause and parameters of a dead-letter filter, optionally continuing after a position. */
+function deadWhere(f: DeadLetterFilter, q?: NormalizedDeadLetterQuery): { sql: string; params: Record<string, string | number> } {
+  const parts: string[] = [];
+  const params: Record<string, string | number> = {};
+  if (f.group !== undefined) {
+    parts.push('grp = @grp');
+    params.grp = f.group;
+  }
+  if (f.tenant !== undefined) {
+    parts.push('tenant = @tenant');
+    params.tenant = f.tenant;
+  }
+  if (q?.after) {
+    parts.push('(dead_lettered_at, id) > (@afterAt, @afterId)');
+    params.afterAt = q.after.deadLetteredAt;
+    params.afterId = q.after.id;
+  }
+  const sql = parts.length === 0 ? '' : `WHERE ${parts.join(' AND ')}`;
+  return { sql, params };
+}
 
 interface ClaimRow { seq: number; attempts: number; body: string }
 interface DeadRow { id: string; grp: string; body: string; attempts: number; error: string; dead_lettered_at: string }
@@ -46,6 +100,7 @@ export class SqliteBusStorage implements BusStorage {
   private readonly db: Database.Database;
   private readonly stmts;
   private acksSincePrune = 0;
+  private readonly deadStatements = new Map<string, Database.Statement>();
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -53,7 +108,12 @@ export class SqliteBusStorage implements BusStorage {
     // NORMAL in WAL mode survives a process crash (the local stack's failure model); FULL would add an fsync per claim and ack.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    try {
+      translate('open', () => migrate(this.db, path));
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
     const claimable = (t: string): string => `((${t}.state = 0 AND ${t}.available_at <= @now) OR (${t}.state = 1 AND ${t}.lease_until <= @now))`;
     const claimSql = (ordered: boolean): string => `
       SELECT d.seq AS seq, d.attempts AS attempts, m.body AS body FROM bus_deliveries d JOIN bus_messages m ON m.seq = d.seq
@@ -73,15 +133,10 @@ export class SqliteBusStorage implements BusStorage {
       retryLater: db.prepare('UPDATE bus_deliveries SET state = 0, available_at = ? WHERE grp = ? AND seq = ?'),
       release: db.prepare('UPDATE bus_deliveries SET state = 0, attempts = MAX(0, attempts - 1) WHERE grp = ? AND seq = ?'),
       body: db.prepare<[number], { body: string }>('SELECT body FROM bus_messages WHERE seq = ?'),
-      insertDead: db.prepare('INSERT OR REPLACE INTO bus_dead_letters (id, grp, body, attempts, error, dead_lettered_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      insertDead: db.prepare('INSERT OR REPLACE INTO bus_dead_letters (id, grp, body, attempts, error, dead_lettered_at, tenant) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       nextAvailable: db.prepare<[string], { at: number | null }>('SELECT MIN(CASE state WHEN 0 THEN available_at ELSE lease_until END) AS at FROM bus_deliveries WHERE grp = ?'),
-      listDead: db.prepare<[number], DeadRow>('SELECT * FROM bus_dead_letters ORDER BY dead_lettered_at, id LIMIT ?'),
-      listDeadOfGroup: db.prepare<[string, number], DeadRow>('SELECT * FROM bus_dead_letters WHERE grp = ? ORDER BY dead_lettered_at, id LIMIT ?'),
       getDead: db.prepare<[string], DeadRow>('SELECT * FROM bus_dead_letters WHERE id = ?'),
       deleteDead: db.prepare('DELETE FROM bus_dead_letters WHERE id = ?'),
-      purgeAll: db.prepare('DELETE FROM bus_dead_letters'),
-      count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM bus_dead_letters'),
-      countOfGroup: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM bus_dead_letters WHERE grp = ?'),
       prune: db.prepare('DELETE FROM bus_messages WHERE seq < COALESCE((SELECT MIN(seq) FROM bus_deliveries), (SELECT MAX(seq) FROM bus_messages))'),
     };
   }
@@ -135,7 +190,7 @@ export class SqliteBusStorage implements BusStorage {
       const row = this.stmts.body.get(seq);
       if (!row) return;
       const message = JSON.parse(row.body) as BusMessage;
-      this.stmts.insertDead.run(deadLetterId(group, message.id), group, row.body, attempts, error, atIso);
+      this.stmts.insertDead.run(deadLetterId(group, message.id), group, row.body, attempts, error, atIso, tenantOfMessage(message) ?? null);
       this.stmts.ack.run(group, seq);
     });
     translate('dead-letter', () => tx.immediate());
@@ -145,8 +200,10 @@ export class SqliteBusStorage implements BusStorage {
     return this.stmts.nextAvailable.get(group)?.at ?? undefined;
   }
 
-  listDeadLetters(group: string | undefined, limit: number): DeadLetter[] {
-    const rows = group === undefined ? this.stmts.listDead.all(limit) : this.stmts.listDeadOfGroup.all(group, limit);
+  listDeadLetters(query: NormalizedDeadLetterQuery): DeadLetter[] {
+    const w = deadWhere(query, query);
+    const rows = this.deadStatement<DeadRow>(`SELECT * FROM bus_dead_letters ${w.sql} ORDER BY dead_lettered_at, id LIMIT @limit`)
+      .all({ ...w.params, limit: query.limit });
     return rows.map(toDeadLetter);
   }
 
@@ -173,14 +230,31 @@ export class SqliteBusStorage implements BusStorage {
     return translate('redrive', () => tx.immediate());
   }
 
-  purge(ids: readonly string[] | undefined): number {
-    if (ids === undefined) return translate('purge', () => this.stmts.purgeAll.run().changes);
-    const tx = this.db.transaction(() => ids.reduce((n, id) => n + this.stmts.deleteDead.run(id).changes, 0));
+  purge(target: PurgeTarget): number {
+    if ('filter' in target) {
+      const w = deadWhere(target.filter);
+      return translate('purge', () => this.deadStatement(`DELETE FROM bus_dead_letters ${w.sql}`).run(w.params).changes);
+    }
+    const tx = this.db.transaction(() => target.ids.reduce((n, id) => n + this.stmts.deleteDead.run(id).changes, 0));
     return translate('purge', () => tx.immediate());
   }
 
-  countDeadLetters(group: string | undefined): number {
-    return (group === undefined ? this.stmts.count.get() : this.stmts.countOfGroup.get(group))?.n ?? 0;
+  countDeadLetters(filter: DeadLetterFilter): number {
+    const w = deadWhere(filter);
+    return this.deadStatement<{ n: number }>(`SELECT COUNT(*) AS n FROM bus_dead_letters ${w.sql}`).get(w.params)?.n ?? 0;
+  }
+
+  countDeadLettersByGroup(filter: DeadLetterFilter): Map<string, number> {
+    const w = deadWhere(filter);
+    const rows = this.deadStatement<{ grp: string; n: number }>(`SELECT grp, COUNT(*) AS n FROM bus_dead_letters ${w.sql} GROUP BY grp`).all(w.params);
+    return new Map(rows.map((r) => [r.grp, r.n]));
+  }
+
+  /** One prepared statement per filter shape (at most 8 of each kind), prepared on first use. */
+  private deadStatement<R>(sql: string): Database.Statement<Record<string, string | number>, R> {
+    let st = this.deadStatements.get(sql);
+    if (!st) this.deadStatements.set(sql, (st = this.db.prepare(sql)));
+    return st as Database.Statement<Record<string, string | number>, R>;
   }
 
   close(): void {

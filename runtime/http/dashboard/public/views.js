@@ -108,9 +108,11 @@
     }));
   }
 
-  async function dlq(el, ctx) {
-    const data = await ctx.api('/admin/dlq?limit=200');
-    el.innerHTML = '<div class="card"><h2>Dead letters <span class="muted">(' + data.total + ')</span></h2><div class="row"><button class="primary" id="redrive-all"' + (data.total ? '' : ' disabled') + '>Redrive all</button><span id="dlq-result" class="muted"></span></div><table id="dlq-table"><tr><th>Group</th><th>Type</th><th>Subject</th><th>Attempts</th><th>Error</th><th>When</th><th></th></tr>' +
+  // One page of the tenant's dead letters, oldest first; `cursor` is the nextCursor of the page before.
+  async function dlq(el, ctx, cursor) {
+    const data = await ctx.api('/admin/dlq?limit=200' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''));
+    const paging = (cursor ? '<button id="dlq-first">First page</button>' : '') + (data.nextCursor ? '<button id="dlq-next">Next page</button>' : '');
+    el.innerHTML = '<div class="card"><h2>Dead letters <span class="muted">(' + data.total + ')</span></h2><div class="row"><button class="primary" id="redrive-all"' + (data.total ? '' : ' disabled') + '>Redrive all</button>' + paging + '<span id="dlq-result" class="muted"></span></div><table id="dlq-table"><tr><th>Group</th><th>Type</th><th>Subject</th><th>Attempts</th><th>Error</th><th>When</th><th></th></tr>' +
       data.items.map((d) => '<tr data-dlq="' + ctx.esc(d.id) + '"><td>' + ctx.esc(d.group) + '</td><td>' + ctx.esc(d.type) + '</td><td class="mono">' + ctx.esc(d.subject) + '</td><td>' + d.attempts + '</td><td class="error">' + ctx.esc(String(d.error || '').slice(0, 140)) + '</td><td class="muted">' + ctx.ago(d.deadLetteredAt) + '</td><td><button data-redrive="' + ctx.esc(d.id) + '">Redrive</button></td></tr>').join('') +
       (data.total ? '' : '<tr><td colspan="7" class="muted">No dead letters. Poison messages land here after their retries.</td></tr>') + '</table></div>';
     const redrive = async (ids) => {
@@ -120,6 +122,8 @@
     };
     el.querySelectorAll('[data-redrive]').forEach((b) => b.addEventListener('click', () => redrive([b.dataset.redrive])));
     el.querySelector('#redrive-all').addEventListener('click', () => redrive(undefined));
+    if (data.nextCursor) el.querySelector('#dlq-next').addEventListener('click', () => dlq(el, ctx, data.nextCursor));
+    if (cursor) el.querySelector('#dlq-first').addEventListener('click', () => dlq(el, ctx));
   }
 
   async function schemas(el, ctx) {
