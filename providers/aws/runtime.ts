@@ -1,28 +1,29 @@
 /**
  * AWS Runtime: the shared bundle as Lambda functions — API (HTTP + WebSocket), relay (DynamoDB
  * Streams → Kinesis/SNS, the change-data-capture path), one consumer per consumer group (Kinesis
- * core path + its SQS queue) and the snapshot scheduler (EventBridge rate rule with retry and a
- * dead-letter queue). Every trigger that can fail sends its failures to a dead-letter queue.
+ * core path + its SQS queue) and two schedulers (EventBridge rate rules, ./runtimeSchedule.ts):
+ * time-based snapshots and saga timeouts (every minute, so no saga waits past its deadline for
+ * want of a bus delivery). Every trigger that can fail sends its failures to a dead-letter queue.
  */
 import * as pulumi from '@pulumi/pulumi';
-import * as cloudwatch from '@pulumi/aws/cloudwatch';
 import * as lambda from '@pulumi/aws/lambda';
-import * as sqs from '@pulumi/aws/sqs';
 import type { RuntimeArgs } from '../../components/args';
 import type { ProviderRefs, RuntimeOutputs } from '../../components/outputs';
 import { childName, requireRef } from '../../components/naming';
 import { DEFAULTS } from '../../components/defaults';
-import { awsTags, policyDocument } from './common';
 import { runtimeFunction, type FunctionSettings } from './runtimeFunction';
-import type { RuntimeArns } from './runtimeIam';
+import type { RuntimeArns, ScheduledKind } from './runtimeIam';
 import { httpApi, websocketRoutes } from './runtimeApi';
+import { rateExpression, schedule, schedulerDlq } from './runtimeSchedule';
 
-/** EventBridge rate expression for a period in minutes. */
-export function rateExpression(minutes: number): string {
-  return `rate(${minutes} ${minutes === 1 ? 'minute' : 'minutes'})`;
-}
+/**
+ * How often due saga timeouts are fired: a timeout fires at most about this late (plus the run's
+ * own time). Fixed rather than configurable (ADR 0140): a scan reads only the due entries of the
+ * timeout index (ADR 0141), and a later timeout only makes a stuck order wait longer.
+ */
+export const SAGA_TIMEOUT_SCHEDULE = 'rate(1 minute)';
 
-function collectArns(args: RuntimeArgs, groups: readonly string[]): pulumi.Output<RuntimeArns> {
+function collectArns(args: RuntimeArgs, groups: readonly string[], schedulerDlqs: Record<ScheduledKind, pulumi.Output<string>>): pulumi.Output<RuntimeArns> {
   const r = (refs: ProviderRefs, key: string): pulumi.Output<string> => requireRef(refs, key, 'aws runtime');
   const queues = Object.fromEntries(groups.map((g) => [g, pulumi.all([r(args.bus.refs, `queueArn:${g}`), r(args.bus.refs, `dlqArn:${g}`)])
     .apply(([queue, dlq]) => ({ queue, dlq }))]));
@@ -39,6 +40,7 @@ function collectArns(args: RuntimeArgs, groups: readonly string[]): pulumi.Outpu
     stream: r(args.bus.refs, 'streamArn'),
     topic: r(args.bus.refs, 'topicArn'),
     coreDlq: r(args.bus.refs, 'coreDlqArn'),
+    schedulerDlqs: pulumi.all(schedulerDlqs) as pulumi.Output<Record<ScheduledKind, string>>,
     queues: pulumi.all(queues),
     registry: r(args.registry.refs, 'registryArn'),
     schemas: pulumi.all(schemaArns),
@@ -53,11 +55,15 @@ export function awsRuntime(name: string, args: RuntimeArgs, parent: pulumi.Compo
   const region = placement.region;
   const groups = args.consumerGroups ?? DEFAULTS.consumerGroups;
   const logRetentionDays = args.logRetentionDays ?? DEFAULTS.logRetentionDays;
+  const dlqs = {
+    snapshots: schedulerDlq(childName(name, 'snapshots'), placement, parent),
+    sagaTimeouts: schedulerDlq(childName(name, 'saga-timeouts'), placement, parent),
+  };
   const settings: FunctionSettings = {
     placement,
     bundle: new pulumi.asset.FileArchive(args.bundleDir ?? DEFAULTS.bundleDir),
     manifest: args.manifest,
-    arns: collectArns(args, groups),
+    arns: collectArns(args, groups, { snapshots: dlqs.snapshots.arn, sagaTimeouts: dlqs.sagaTimeouts.arn }),
     memoryMb: args.memoryMb ?? DEFAULTS.memoryMb,
     logRetentionDays,
     subnetIds: requireRef(args.search.refs, 'subnetIds', 'aws runtime'),
@@ -113,37 +119,22 @@ export function awsRuntime(name: string, args: RuntimeArgs, parent: pulumi.Compo
     refs[`fn:${group}`] = consumer.fn.name;
   }
 
-  // Time-based snapshots: EventBridge rate rule → scheduler function (retries, then a DLQ).
+  // Time-based snapshots and saga timeouts: EventBridge rate rules → scheduler functions (retries, then a DLQ).
   const snapshots = runtimeFunction(childName(name, 'snapshots'), { kind: 'snapshots' }, settings, parent);
-  const rule = new cloudwatch.EventRule(childName(name, 'snapshots-schedule'), {
-    region,
-    description: 'Nexus time-based snapshots',
+  schedule(childName(name, 'snapshots'), {
+    placement, description: 'Nexus time-based snapshots', fn: snapshots.fn, dlq: dlqs.snapshots,
     scheduleExpression: pulumi.output(args.snapshotScheduleMinutes ?? DEFAULTS.snapshotScheduleMinutes).apply(rateExpression),
-    tags: awsTags(placement, 'runtime'),
-  }, { parent });
-  const schedulerDlq = new sqs.Queue(childName(name, 'snapshots-dlq'), {
-    region, sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 86400, tags: awsTags(placement, 'runtime'),
-  }, { parent });
-  new sqs.QueuePolicy(childName(name, 'snapshots-dlq-policy'), {
-    region,
-    queueUrl: schedulerDlq.url,
-    policy: pulumi.all([schedulerDlq.arn, rule.arn]).apply(([q, r]) => policyDocument([{
-      Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: q,
-      Condition: { ArnEquals: { 'aws:SourceArn': r } },
-    }])),
-  }, { parent });
-  new cloudwatch.EventTarget(childName(name, 'snapshots-target'), {
-    region,
-    rule: rule.name,
-    arn: snapshots.fn.arn,
-    retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
-    deadLetterConfig: { arn: schedulerDlq.arn },
-  }, { parent });
-  new lambda.Permission(childName(name, 'snapshots-invoke'), {
-    region, action: 'lambda:InvokeFunction', function: snapshots.fn.name, principal: 'events.amazonaws.com', sourceArn: rule.arn,
-  }, { parent });
+  }, parent);
   refs['fn:snapshots'] = snapshots.fn.name;
-  refs['dlqName:snapshots'] = schedulerDlq.name;
+  refs['dlqName:snapshots'] = dlqs.snapshots.name;
+
+  const sagaTimeouts = runtimeFunction(childName(name, 'saga-timeouts'), { kind: 'sagaTimeouts' }, settings, parent);
+  schedule(childName(name, 'saga-timeouts'), {
+    placement, description: 'Nexus saga timeouts: fires every due saga timeout', fn: sagaTimeouts.fn, dlq: dlqs.sagaTimeouts,
+    scheduleExpression: SAGA_TIMEOUT_SCHEDULE,
+  }, parent);
+  refs['fn:sagaTimeouts'] = sagaTimeouts.fn.name;
+  refs['dlqName:sagaTimeouts'] = dlqs.sagaTimeouts.name;
 
   return { apiUrl, websocketUrl: requireRef(args.notifications.refs, 'websocketUrl', 'aws runtime'), refs };
 }

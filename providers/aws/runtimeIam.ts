@@ -3,6 +3,8 @@
  * without mocks): each function role gets only the actions its handler uses, on the exact
  * tables, indexes, stream, topic, queues, schemas, domain and keys — no wildcard actions and no
  * wildcard resources on data stores. Logs, X-Ray and VPC ENIs come from AWS managed policies.
+ * Sagas issue commands through the command handler, so saga consumers and the saga timeout
+ * scheduler hold the command path's grants (events, snapshots, idempotency, checkpoints).
  */
 import type { PolicyStatement } from './common';
 
@@ -10,7 +12,11 @@ export type FunctionRole =
   | { readonly kind: 'api' }
   | { readonly kind: 'relay' }
   | { readonly kind: 'snapshots' }
+  | { readonly kind: 'sagaTimeouts' }
   | { readonly kind: 'consumer'; readonly group: string };
+
+/** The functions an EventBridge schedule invokes (./runtimeSchedule.ts). */
+export type ScheduledKind = 'snapshots' | 'sagaTimeouts';
 
 export interface RuntimeArns {
   readonly eventsTable: string;
@@ -24,6 +30,8 @@ export interface RuntimeArns {
   readonly stream: string;
   readonly topic: string;
   readonly coreDlq: string;
+  /** Scheduled function → its dead-letter queue (EventBridge delivery and Lambda async on-failure). */
+  readonly schedulerDlqs: Readonly<Record<ScheduledKind, string>>;
   /** Consumer group → { queue, dlq } ARNs. */
   readonly queues: Readonly<Record<string, { readonly queue: string; readonly dlq: string }>>;
   readonly registry: string;
@@ -64,6 +72,32 @@ function eventsTableResources(a: RuntimeArns): string[] {
   return [a.eventsTable, `${a.eventsTable}/index/byVersion`, `${a.eventsTable}/index/log`];
 }
 
+const SNAPSHOTS_RW = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'];
+
+/**
+ * What a saga needs to run one step: its instance stream and the aggregates its commands load and
+ * append to (events), their snapshots (read on load, written by the snapshotter after N events),
+ * command idempotency records, its timeout index and instance index (checkpoints table), schemas.
+ */
+function sagaStatements(a: RuntimeArns, registry: PolicyStatement): PolicyStatement[] {
+  return [
+    { Sid: 'IssueCommands', Effect: 'Allow', Action: [...EVENTS_READ, ...EVENTS_APPEND], Resource: eventsTableResources(a) },
+    { Sid: 'Snapshots', Effect: 'Allow', Action: SNAPSHOTS_RW, Resource: a.snapshotsTable },
+    { Sid: 'IdempotencyAndCheckpoints', Effect: 'Allow', Action: RECORDS_RW, Resource: a.checkpointsTable },
+    registry,
+  ];
+}
+
+/** Projections write read models and their checkpoints; they never append events. */
+function projectionStatements(a: RuntimeArns, checkpoints: PolicyStatement, registry: PolicyStatement): PolicyStatement[] {
+  return [checkpoints, registry, { Sid: 'WriteReadModels', Effect: 'Allow', Action: SEARCH_WRITE, Resource: `${a.searchDomain}/*` }];
+}
+
+/** Lambda's async on-failure destination sends with the function's own role. */
+function schedulerDeadLetter(kind: ScheduledKind, a: RuntimeArns): PolicyStatement {
+  return { Sid: 'DeadLetterFailedRuns', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: a.schedulerDlqs[kind] };
+}
+
 export function statementsFor(role: FunctionRole, a: RuntimeArns): PolicyStatement[] {
   const registry: PolicyStatement = { Sid: 'ReadSchemas', Effect: 'Allow', Action: REGISTRY_READ, Resource: [a.registry, ...a.schemas] };
   const checkpoints: PolicyStatement = { Sid: 'Checkpoints', Effect: 'Allow', Action: RECORDS_RW, Resource: a.checkpointsTable };
@@ -71,7 +105,7 @@ export function statementsFor(role: FunctionRole, a: RuntimeArns): PolicyStateme
     case 'api':
       return [
         { Sid: 'AppendAndReadEvents', Effect: 'Allow', Action: [...EVENTS_READ, ...EVENTS_APPEND], Resource: eventsTableResources(a) },
-        { Sid: 'Snapshots', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'], Resource: a.snapshotsTable },
+        { Sid: 'Snapshots', Effect: 'Allow', Action: SNAPSHOTS_RW, Resource: a.snapshotsTable },
         { ...checkpoints, Sid: 'IdempotencyAndCheckpoints' },
         { Sid: 'Connections', Effect: 'Allow', Action: RECORDS_RW, Resource: a.connectionsTable },
         { Sid: 'PushToConnections', Effect: 'Allow', Action: 'execute-api:ManageConnections', Resource: `${a.websocketExecution}/${a.websocketStage}/POST/@connections/*` },
@@ -93,9 +127,17 @@ export function statementsFor(role: FunctionRole, a: RuntimeArns): PolicyStateme
     case 'snapshots':
       return [
         { Sid: 'ReadEvents', Effect: 'Allow', Action: EVENTS_READ, Resource: eventsTableResources(a) },
-        { Sid: 'WriteSnapshots', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'], Resource: a.snapshotsTable },
+        { Sid: 'WriteSnapshots', Effect: 'Allow', Action: SNAPSHOTS_RW, Resource: a.snapshotsTable },
         checkpoints,
         registry,
+        schedulerDeadLetter('snapshots', a),
+        { Sid: 'UseKeys', Effect: 'Allow', Action: KEY_USE, Resource: [a.storeKey] },
+      ];
+    case 'sagaTimeouts':
+      // The saga consumer's command path without the bus: timeouts come from the index, not a delivery.
+      return [
+        ...sagaStatements(a, registry),
+        schedulerDeadLetter('sagaTimeouts', a),
         { Sid: 'UseKeys', Effect: 'Allow', Action: KEY_USE, Resource: [a.storeKey] },
       ];
     case 'consumer': {
@@ -106,11 +148,7 @@ export function statementsFor(role: FunctionRole, a: RuntimeArns): PolicyStateme
         { Sid: 'ConsumeCore', Effect: 'Allow', Action: KINESIS_READ, Resource: a.stream },
         { Sid: 'ConsumeNonCritical', Effect: 'Allow', Action: SQS_CONSUME, Resource: q.queue },
         { Sid: 'DeadLetter', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: [q.dlq, a.coreDlq] },
-        checkpoints,
-        registry,
-        saga
-          ? { Sid: 'IssueCommands', Effect: 'Allow', Action: [...EVENTS_READ, ...EVENTS_APPEND], Resource: eventsTableResources(a) }
-          : { Sid: 'WriteReadModels', Effect: 'Allow', Action: SEARCH_WRITE, Resource: `${a.searchDomain}/*` },
+        ...(saga ? sagaStatements(a, registry) : projectionStatements(a, checkpoints, registry)),
         { Sid: 'UseKeys', Effect: 'Allow', Action: KEY_USE, Resource: [a.busKey, a.storeKey] },
       ];
     }

@@ -4,7 +4,8 @@
  * with identity-based connections only (no keys or connection strings). The functions in the
  * bundle's Azure entry point bind to what is configured here: HTTP (API), a Cosmos DB change-feed
  * trigger on `events` with the `leases` container (relay), Event Hubs triggers per consumer group
- * (projections, sagas) and a timer (snapshots). Application Insights receives telemetry via Entra ID.
+ * (projections, sagas) and two timers (snapshots; saga timeouts every minute). Application
+ * Insights receives telemetry via Entra ID.
  */
 import * as pulumi from '@pulumi/pulumi';
 import * as web from '@pulumi/azure-native/web';
@@ -30,6 +31,12 @@ export function snapshotNcrontab(minutes: number): string {
   if (!Number.isInteger(minutes) || minutes < 1) throw new Error(`snapshot schedule: ${minutes} minutes; expected an integer >= 1`);
   return minutes < 60 ? `0 */${minutes} * * * *` : `0 0 */${Math.min(23, Math.round(minutes / 60))} * * *`;
 }
+
+/**
+ * The saga timeout timer's NCRONTAB (`%NEXUS_SAGA_TIMEOUT_SCHEDULE%` in the sagaTimeoutTimer
+ * binding): second 0 of every minute, so a due timeout fires at most about a minute late.
+ */
+export const SAGA_TIMEOUT_NCRONTAB = '0 * * * * *';
 
 /** The API's JWT settings as the entry point reads them (runtime/entrypoints/app.ts authFrom). */
 export function authSettings(auth: ApiAuth | undefined): Array<{ name: string; value: string }> {
@@ -117,6 +124,7 @@ export function azureRuntime(state: AzureState, name: string, args: RuntimeArgs,
         ...identitySettings('NexusEventHubs'),
         { name: 'NEXUS_LEASES_CONTAINER', value: ref(args.eventStore.refs, 'leasesContainer') },
         { name: 'NEXUS_SNAPSHOT_SCHEDULE', value: pulumi.output(args.snapshotScheduleMinutes ?? DEFAULTS.snapshotScheduleMinutes).apply(snapshotNcrontab) },
+        { name: 'NEXUS_SAGA_TIMEOUT_SCHEDULE', value: SAGA_TIMEOUT_NCRONTAB },
         { name: 'NEXUS_CONSUMER_GROUPS', value: (args.consumerGroups ?? DEFAULTS.consumerGroups).join(',') },
         ...searchKeySettings(args.search.refs),
         ...authSettings(args.auth),

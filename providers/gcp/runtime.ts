@@ -1,8 +1,9 @@
 /**
  * GCP Runtime: identities and grants (./runtimeIdentity.ts), the api and worker Cloud Run
  * services (./runtimeServices.ts) and what drives the worker (./runtimeTriggers.ts): push
- * subscriptions per consumer group, the Eventarc relay trigger and the snapshot scheduler —
- * and the log bucket that keeps the services' logs for the stack's retention (./runtimeLogs.ts).
+ * subscriptions per consumer group, the Eventarc relay trigger, the snapshot and saga timeout
+ * schedulers — and the log bucket that keeps the services' logs for the stack's retention
+ * (./runtimeLogs.ts).
  */
 import * as pulumi from '@pulumi/pulumi';
 import * as cloudrunv2 from '@pulumi/gcp/cloudrunv2';
@@ -16,7 +17,7 @@ import { cloudRunServiceName } from './naming';
 import { cloudRunUrl } from './notifications';
 import { grantRuntime, identity } from './runtimeIdentity';
 import { runtimeService, runtimeSource } from './runtimeServices';
-import { pushSubscriptions, relayTrigger, snapshotSchedule } from './runtimeTriggers';
+import { pushSubscriptions, relayTrigger, sagaTimeoutSchedule, snapshotSchedule } from './runtimeTriggers';
 import { runtimeLogs } from './runtimeLogs';
 
 export function gcpRuntime(name: string, args: RuntimeArgs, parent: pulumi.ComponentResource): RuntimeOutputs {
@@ -75,6 +76,7 @@ export function gcpRuntime(name: string, args: RuntimeArgs, parent: pulumi.Compo
     invoker,
   }, parent, [workerInvoker, receiver]);
   snapshotSchedule(name, ctx, args.snapshotScheduleMinutes ?? DEFAULTS.snapshotScheduleMinutes, workerUrl, invoker, parent);
+  sagaTimeoutSchedule(name, ctx, workerUrl, invoker, parent);
   runtimeLogs(name, ctx, args.logRetentionDays ?? DEFAULTS.logRetentionDays, [apiSvc.name, workerSvc.name], parent);
 
   return {

@@ -2,8 +2,8 @@
  * What drives the GCP worker service: one Pub/Sub push subscription per consumer group and bus
  * path (ordered on the core path, dead-letter topic + max attempts + exponential retry on every
  * one), the Eventarc Firestore trigger that wakes the relay when an event document is created,
- * and the Cloud Scheduler job for time-based snapshots. All of them authenticate to the
- * internal-only worker with the `invoker` identity's OIDC token.
+ * and the Cloud Scheduler jobs for time-based snapshots and saga timeouts (every minute). All of
+ * them authenticate to the internal-only worker with the `invoker` identity's OIDC token.
  */
 import * as pulumi from '@pulumi/pulumi';
 import * as pubsub from '@pulumi/gcp/pubsub';
@@ -15,7 +15,9 @@ import { subscriptionId } from './naming';
 import type { RuntimeIdentity } from './runtimeIdentity';
 
 /** The worker's internal routes (runtime/entrypoints/gcp-cloudrun.ts). */
-export const WORKER_PATHS = { consume: '/_nexus/consume', relay: '/_nexus/relay', snapshots: '/_nexus/snapshots' } as const;
+export const WORKER_PATHS = {
+  consume: '/_nexus/consume', relay: '/_nexus/relay', snapshots: '/_nexus/snapshots', sagaTimeouts: '/_nexus/saga-timeouts',
+} as const;
 
 /** Push requests must be answered within the ack deadline; projections batch within it. */
 export const PUSH_ACK_DEADLINE_S = 60;
@@ -116,20 +118,59 @@ export function everyMinutesCron(minutes: number): string {
   return hours >= 24 ? '0 0 * * *' : `0 */${hours} * * *`;
 }
 
-export function snapshotSchedule(name: string, ctx: GcpContext, minutes: pulumi.Input<number>, workerUrl: pulumi.Input<string>, invoker: RuntimeIdentity, parent: pulumi.Resource): cloudscheduler.Job {
-  return new cloudscheduler.Job(`${name}-snapshots`, {
+interface WorkerJob {
+  readonly suffix: string;
+  readonly description: string;
+  readonly schedule: pulumi.Input<string>;
+  readonly path: string;
+  readonly attemptDeadline: string;
+  readonly retryConfig: { readonly retryCount: number; readonly minBackoffDuration: string; readonly maxBackoffDuration: string };
+}
+
+/** A Cloud Scheduler job POSTing to a worker path with the invoker's OIDC token; a non-2xx answer is retried. */
+function workerJob(name: string, ctx: GcpContext, job: WorkerJob, workerUrl: pulumi.Input<string>, invoker: RuntimeIdentity, parent: pulumi.Resource): cloudscheduler.Job {
+  return new cloudscheduler.Job(`${name}-${job.suffix}`, {
     project: ctx.project,
     region: ctx.region,
-    name: `${name}-snapshots`,
-    description: 'Snapshot streams that went quiet with unsnapshotted events (manifest snapshots.maxAgeSeconds).',
-    schedule: pulumi.output(minutes).apply(everyMinutesCron),
+    name: `${name}-${job.suffix}`,
+    description: job.description,
+    schedule: job.schedule,
     timeZone: 'Etc/UTC',
-    attemptDeadline: '320s',
-    retryConfig: { retryCount: 3, minBackoffDuration: '30s', maxBackoffDuration: '300s' },
+    attemptDeadline: job.attemptDeadline,
+    retryConfig: { ...job.retryConfig },
     httpTarget: {
       httpMethod: 'POST',
-      uri: pulumi.interpolate`${workerUrl}${WORKER_PATHS.snapshots}`,
+      uri: pulumi.interpolate`${workerUrl}${job.path}`,
       oidcToken: { serviceAccountEmail: invoker.email, audience: workerUrl },
     },
   }, { parent });
+}
+
+export function snapshotSchedule(name: string, ctx: GcpContext, minutes: pulumi.Input<number>, workerUrl: pulumi.Input<string>, invoker: RuntimeIdentity, parent: pulumi.Resource): cloudscheduler.Job {
+  return workerJob(name, ctx, {
+    suffix: 'snapshots',
+    description: 'Snapshot streams that went quiet with unsnapshotted events (manifest snapshots.maxAgeSeconds).',
+    schedule: pulumi.output(minutes).apply(everyMinutesCron),
+    path: WORKER_PATHS.snapshots,
+    attemptDeadline: '320s',
+    retryConfig: { retryCount: 3, minBackoffDuration: '30s', maxBackoffDuration: '300s' },
+  }, workerUrl, invoker, parent);
+}
+
+/** Every minute: a due saga timeout fires at most about a minute late (see providers/aws/runtime.ts). */
+export const SAGA_TIMEOUT_CRON = '* * * * *';
+
+/**
+ * Fires every due saga timeout. Retries are short, within the minute until the next run (which
+ * would pick the still-due timeouts up anyway); the deadline stays under the worker's 600 s.
+ */
+export function sagaTimeoutSchedule(name: string, ctx: GcpContext, workerUrl: pulumi.Input<string>, invoker: RuntimeIdentity, parent: pulumi.Resource): cloudscheduler.Job {
+  return workerJob(name, ctx, {
+    suffix: 'saga-timeouts',
+    description: 'Fire every due saga timeout (orders whose payment never arrives are cancelled and their stock released).',
+    schedule: SAGA_TIMEOUT_CRON,
+    path: WORKER_PATHS.sagaTimeouts,
+    attemptDeadline: '180s',
+    retryConfig: { retryCount: 2, minBackoffDuration: '10s', maxBackoffDuration: '30s' },
+  }, workerUrl, invoker, parent);
 }

@@ -1,7 +1,7 @@
 /**
  * AWS Lambda entry point (handler `aws-lambda.<name>` in the bundle): translates API Gateway,
- * DynamoDB Streams, Kinesis/SQS and EventBridge events into the shared NexusApp calls. Reads the
- * manifest and JWT settings from configuration (environment), nothing else.
+ * DynamoDB Streams, Kinesis/SQS and EventBridge events (snapshots, saga timeouts) into the shared
+ * NexusApp calls. Reads the manifest and JWT settings from configuration (environment), nothing else.
  */
 import { NexusApp, authFrom, manifestJsonFrom } from './app';
 import { decodeMessage } from '../adapters/aws/busRecords';
@@ -76,4 +76,13 @@ export async function consumer(event: { readonly Records?: readonly ConsumerReco
 /** EventBridge schedule: time-based snapshots. */
 export async function snapshots(): Promise<{ snapshotted: number }> {
   return { snapshotted: await app.snapshots() };
+}
+
+/**
+ * EventBridge schedule (every minute): fires every due saga timeout. A failed instance makes the
+ * run throw, so Lambda retries it and then dead-letters it (providers/aws/runtimeSchedule.ts);
+ * the timeout stays due in the index either way, so the next run tries it again.
+ */
+export async function sagaTimeouts(): Promise<{ fired: number }> {
+  return { fired: await app.sagaTimeouts() };
 }

@@ -1,8 +1,9 @@
 /**
  * Azure Functions entry point (Node programming model v4 handler shapes): an HTTP trigger for
  * the API, a Cosmos DB change-feed trigger for the relay, an Event Hubs trigger for consumers and
- * a timer for snapshots. The Function App's registration (app.http / app.cosmosDB / app.timer
- * from @azure/functions) wires these exports; they only translate into NexusApp calls.
+ * timers for snapshots and saga timeouts. The Function App's registration (app.http /
+ * app.cosmosDB / app.timer from @azure/functions) wires these exports; they only translate into
+ * NexusApp calls.
  */
 import type { CloudEventEnvelope } from '../ports';
 import { NexusApp, authFrom, manifestJsonFrom } from './app';
@@ -47,4 +48,13 @@ export async function eventHub(messages: readonly unknown[]): Promise<void> {
 /** Timer trigger: time-based snapshots. */
 export async function snapshotTimer(): Promise<void> {
   await app.snapshots();
+}
+
+/**
+ * Timer trigger (NEXUS_SAGA_TIMEOUT_SCHEDULE, every minute): fires every due saga timeout. A
+ * failed instance makes it throw (the invocation is logged as failed); the timeout stays due in
+ * the index, so the next tick tries it again.
+ */
+export async function sagaTimeoutTimer(): Promise<{ fired: number }> {
+  return { fired: await app.sagaTimeouts() };
 }

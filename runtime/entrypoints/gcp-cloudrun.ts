@@ -1,8 +1,8 @@
 /**
  * Cloud Run entry point: one HTTP server on $PORT. `/_nexus/relay` (Eventarc Firestore trigger),
- * `/_nexus/snapshots` (Cloud Scheduler) and `/_nexus/consume` (Pub/Sub push; the group comes from the
- * push's subscription via manifest.bus.subscriptions) call the shared
- * NexusApp; every other path is the API. The internal paths must be reachable only by the
+ * `/_nexus/snapshots` and `/_nexus/saga-timeouts` (Cloud Scheduler) and `/_nexus/consume`
+ * (Pub/Sub push; the group comes from the push's subscription via manifest.bus.subscriptions)
+ * call the shared NexusApp; every other path is the API. The internal paths must be reachable only by the
  * trigger identities (Cloud Run invoker IAM), which the GCP provider grants.
  */
 import * as http from 'node:http';
@@ -57,13 +57,17 @@ export async function handle(req: http.IncomingMessage, res: http.ServerResponse
   try {
     if (req.method === 'POST' && req.url === '/_nexus/relay') return json(200, { published: await app.relay() });
     if (req.method === 'POST' && req.url === '/_nexus/snapshots') return json(200, { snapshotted: await app.snapshots() });
+    // A failed instance answers 500: Cloud Scheduler retries the job; the timeout stays due for the next run anyway.
+    if (req.method === 'POST' && req.url === '/_nexus/saga-timeouts') return json(200, { fired: await app.sagaTimeouts() });
     if (req.method === 'POST' && req.url === '/_nexus/consume') {
       return json(200, { handled: await app.consume(groupFromPush(body, app.manifest), [envelopeFromPush(body)]) });
     }
     const out = await app.http({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers as Record<string, string>, ...(body ? { body } : {}) });
     res.writeHead(out.statusCode, out.headers).end(out.body);
   } catch (err) {
-    // Non-2xx makes Pub/Sub/Eventarc redeliver (and eventually dead-letter).
+    // Non-2xx makes Pub/Sub/Eventarc redeliver (and eventually dead-letter) and Cloud Scheduler retry.
+    // Those services log the status only, so the cause goes to Cloud Logging here (JSON line, severity).
+    console.error(JSON.stringify({ severity: 'ERROR', message: `${req.method ?? ''} ${req.url ?? ''}: ${(err as Error).message}` }));
     json(500, { error: (err as Error).message });
   }
 }

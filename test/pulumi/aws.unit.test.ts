@@ -42,8 +42,9 @@ describe('aws provider under mocks', function () {
   it('creates the expected resource types', () => {
     const expected: Record<string, number> = {
       'aws:dynamodb/table:Table': 4, 'aws:kinesis/stream:Stream': 1, 'aws:sns/topic:Topic': 2, 'aws:glue/registry:Registry': 1,
-      'aws:opensearch/domain:Domain': 1, 'aws:lambda/function:Function': 5, 'aws:apigatewayv2/api:Api': 2,
-      'aws:lambda/eventSourceMapping:EventSourceMapping': 5, 'aws:cloudwatch/eventRule:EventRule': 1, 'aws:cloudwatch/dashboard:Dashboard': 1,
+      'aws:opensearch/domain:Domain': 1, 'aws:lambda/function:Function': 6, 'aws:apigatewayv2/api:Api': 2,
+      'aws:lambda/eventSourceMapping:EventSourceMapping': 5, 'aws:cloudwatch/eventRule:EventRule': 2, 'aws:cloudwatch/eventTarget:EventTarget': 2,
+      'aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig': 2, 'aws:cloudwatch/dashboard:Dashboard': 1,
       'aws:budgets/budget:Budget': 1, 'aws:kms/key:Key': 5,
     };
     for (const [type, n] of Object.entries(expected)) assert.equal(ofType(dev, type).length, n, type);
@@ -123,7 +124,53 @@ describe('aws provider under mocks', function () {
       assert.match(String(i.destinationConfig?.onFailure?.destinationArn), /^arn:aws:sqs:/, `${m.name} on-failure DLQ`);
       assert.equal(i.bisectBatchOnFunctionError, true);
     }
-    assert.ok(inputs(ofType(dev, 'aws:cloudwatch/eventTarget:EventTarget')[0]!).deadLetterConfig?.arn, 'scheduler target DLQ');
+    for (const t of ofType(dev, 'aws:cloudwatch/eventTarget:EventTarget')) assert.ok(inputs(t).deadLetterConfig?.arn, `${t.name}: scheduler target DLQ`);
+    for (const c of ofType(dev, 'aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig')) {
+      assert.match(String(inputs(c).destinationConfig?.onFailure?.destination), /^arn:aws:sqs:/, `${c.name}: failed runs are dead-lettered`);
+    }
+  });
+
+  it('fires saga timeouts every minute: rule → its own function, retries, then its own DLQ on both legs', () => {
+    const fn = named(dev, 'aws:lambda/function:Function', '-runtime-saga-timeouts-fn');
+    assert.equal(inputs(fn).handler, 'aws-lambda.sagaTimeouts', 'the entry point export');
+    assert.equal(inputs(fn).environment.variables.NEXUS_ROLE, 'sagaTimeouts');
+    assert.equal(inputs(fn).vpcConfig, undefined, 'no search access, so no VPC');
+    const rule = named(dev, 'aws:cloudwatch/eventRule:EventRule', '-runtime-saga-timeouts-schedule');
+    assert.equal(inputs(rule).scheduleExpression, 'rate(1 minute)');
+    const target = named(dev, 'aws:cloudwatch/eventTarget:EventTarget', '-runtime-saga-timeouts-target');
+    assert.ok(target.propertyDependencies.arn?.includes(fn.urn), 'the rule targets the saga timeout function');
+    assert.ok(target.propertyDependencies.rule?.includes(rule.urn));
+    assert.deepEqual(inputs(target).retryPolicy, { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 });
+    const dlq = named(dev, 'aws:sqs/queue:Queue', '-runtime-saga-timeouts-dlq');
+    assert.ok(target.propertyDependencies.deadLetterConfig?.includes(dlq.urn), 'undelivered runs go to the saga timeout DLQ');
+    const async = named(dev, 'aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig', '-runtime-saga-timeouts-async');
+    assert.ok(async.propertyDependencies.functionName?.includes(fn.urn));
+    assert.ok(async.propertyDependencies.destinationConfig?.includes(dlq.urn), 'runs that throw go to the same DLQ');
+    assert.equal(inputs(async).maximumRetryAttempts, 2);
+    const permission = named(dev, 'aws:lambda/permission:Permission', '-runtime-saga-timeouts-invoke');
+    assert.equal(inputs(permission).principal, 'events.amazonaws.com');
+    assert.ok(permission.propertyDependencies.sourceArn?.includes(rule.urn), 'only this rule may invoke it');
+    const queuePolicy = named(dev, 'aws:sqs/queuePolicy:QueuePolicy', '-runtime-saga-timeouts-dlq-policy');
+    assert.ok(queuePolicy.propertyDependencies.policy?.includes(rule.urn), 'EventBridge may send to the DLQ only for this rule');
+    // The runtime exports refs dlqName:sagaTimeouts and fn:sagaTimeouts; observability alarms on both.
+    const alarm = named(dev, 'aws:cloudwatch/metricAlarm:MetricAlarm', '-dlq-sagaTimeouts');
+    assert.ok(String(inputs(alarm).dimensions.QueueName).startsWith(dlq.name), 'a dead-lettered run raises the DLQ depth alarm');
+    named(dev, 'aws:cloudwatch/metricAlarm:MetricAlarm', '-sagaTimeouts-throttled');
+  });
+
+  it('gives the saga timeout function the saga consumer\'s data grants (events, snapshots, checkpoints) plus its own DLQ, nothing else', () => {
+    const policyOf = (suffix: string) => (JSON.parse(String(inputs(named(dev, 'aws:iam/rolePolicy:RolePolicy', suffix)).policy)) as Obj).Statement as Obj[];
+    const pairs = (sts: Obj[]) => new Set(sts.flatMap((st) => ([st.Action].flat() as string[]).flatMap((a) => ([st.Resource].flat() as string[]).map((r) => `${a}@${r}`))));
+    const timeouts = pairs(policyOf('-runtime-saga-timeouts-access'));
+    const consumer = pairs(policyOf('-runtime-sagas-access'));
+    const dlq = named(dev, 'aws:sqs/queue:Queue', '-runtime-saga-timeouts-dlq');
+    assert.deepEqual([...timeouts].filter((p) => !consumer.has(p)).map((p) => p.split('@')[0]), ['sqs:SendMessage']);
+    assert.ok([...timeouts].some((p) => p.startsWith('sqs:SendMessage@') && p.includes(dlq.name)), 'it sends only to its own DLQ');
+    for (const table of ['-store-events', '-store-snapshots', '-store-checkpoints']) {
+      const t = named(dev, 'aws:dynamodb/table:Table', table);
+      assert.ok([...timeouts].some((p) => p.startsWith('dynamodb:PutItem@') && p.includes(t.name)), `writes ${table}`);
+    }
+    assert.ok(![...timeouts].some((p) => /^(kinesis|sns|es):|sqs:ReceiveMessage/.test(p)), 'no bus consumption, no search');
   });
 
   it('keeps search private: VPC, encryption at rest, node-to-node, HTTPS with TLS 1.2, no anonymous principal', () => {
@@ -146,7 +193,7 @@ describe('aws provider under mocks', function () {
 
   it('grants runtime roles no wildcard actions and no wildcard resources', () => {
     const policies = ofType(dev, 'aws:iam/rolePolicy:RolePolicy');
-    assert.equal(policies.length, 5);
+    assert.equal(policies.length, 6, 'api, relay, projections, sagas, snapshots, saga timeouts');
     for (const p of policies) {
       for (const st of (JSON.parse(String(inputs(p).policy)) as Obj).Statement as Obj[]) {
         for (const a of [st.Action].flat() as string[]) assert.ok(a !== '*' && !a.endsWith(':*'), `${p.name}: action ${a}`);

@@ -129,6 +129,14 @@ describe('Azure provider under mocks: azure-prod stack', function () {
     for (const [k, v] of settings) assert.doesNotMatch(`${k}=${v}`, /AccountKey=|SharedAccessKey=/, 'no keys in settings');
   });
 
+  it('schedules the saga timeout timer every minute next to the snapshot timer', () => {
+    const app = run.ofType(T.app)[0]!;
+    const settings = new Map((app.inputs.siteConfig.appSettings as Array<{ name: string; value: string }>).map((s) => [s.name, s.value]));
+    // The sagaTimeoutTimer binding reads %NEXUS_SAGA_TIMEOUT_SCHEDULE% (six-field NCRONTAB, seconds first).
+    assert.equal(settings.get('NEXUS_SAGA_TIMEOUT_SCHEDULE'), '0 * * * * *');
+    assert.equal(settings.get('NEXUS_SNAPSHOT_SCHEDULE'), '0 */15 * * * *');
+  });
+
   it('grants narrowly scoped data roles only, never Owner/Contributor/User Access Administrator', () => {
     const roles = run.ofType(T.role);
     const forbidden = new Set<string>(Object.values(FORBIDDEN_ROLE_IDS));

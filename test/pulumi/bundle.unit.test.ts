@@ -3,10 +3,13 @@
  * bundle), and each cloud's thin entry point loads it with the manifest of its cloud — the aws
  * manifest from the dev stack under mocks, gcp/azure from their stacks when their provider
  * exists, the local one from localManifest. The local entry then serves a real request and a
- * relay pass through the bundled code.
+ * relay pass through the bundled code, and each cloud entry's saga timeout handler (Lambda
+ * handler, Cloud Run route, Azure timer) fires a due payment timeout on a local manifest.
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import type * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildBundle, ENTRY_POINTS, type BundleResult } from '../../scripts/build-bundle';
@@ -17,6 +20,8 @@ import type { CloudEventEnvelope } from '../../runtime/ports';
 import { toEnvelope } from '../../runtime/core/relay';
 import { mintToken, SCOPES } from '../../runtime/http/auth';
 import { manifestOf, plan, ROOT, stacksByCloud } from './plans';
+import { WORKER_PATHS } from '../../providers/gcp/runtimeTriggers';
+import { localManifest, outcome, placeUnpaidOrder, SECRET, TIMED_OUT, WAITING, withClockAhead } from './sagaTimeoutScenario';
 
 interface LoadedEntry {
   readonly app: {
@@ -25,7 +30,7 @@ interface LoadedEntry {
     consume(group: string, envelopes: readonly CloudEventEnvelope[]): Promise<number>;
     runtime(): Promise<RuntimeAdapters>;
     close(): Promise<void>;
-    http(r: object): Promise<{ statusCode: number; body: string }>;
+    http(r: { method: string; url: string; headers: Record<string, string>; body?: string }): Promise<{ statusCode: number; body: string }>;
   };
   readonly [handler: string]: unknown;
 }
@@ -63,9 +68,9 @@ describe('runtime bundle', function () {
   });
 
   const expectedHandlers: Record<string, string[]> = {
-    'aws-lambda': ['api', 'relay', 'consumer', 'snapshots'],
+    'aws-lambda': ['api', 'relay', 'consumer', 'snapshots', 'sagaTimeouts'],
     'gcp-cloudrun': ['handle', 'createServer', 'envelopeFromPush'],
-    'azure-functions': ['httpTrigger', 'changeFeed', 'eventHub', 'snapshotTimer'],
+    'azure-functions': ['httpTrigger', 'changeFeed', 'eventHub', 'snapshotTimer', 'sagaTimeoutTimer'],
   };
   const entryCloud: Record<string, string> = { 'aws-lambda': 'aws', 'gcp-cloudrun': 'gcp', 'azure-functions': 'azure' };
 
@@ -83,6 +88,72 @@ describe('runtime bundle', function () {
       for (const h of expectedHandlers[entry]!) assert.equal(typeof mod[h], 'function', `${entry} exports ${h}`);
     });
   }
+
+  /** Each cloud's saga timeout handler, called the way its scheduler calls it; resolves to `fired`, rejects on failure. */
+  const sagaTimeoutHandlers: Record<string, (mod: LoadedEntry) => Promise<number>> = {
+    'aws-lambda': async (mod) => (await (mod.sagaTimeouts as () => Promise<{ fired: number }>)()).fired,
+    'azure-functions': async (mod) => (await (mod.sagaTimeoutTimer as () => Promise<{ fired: number }>)()).fired,
+    'gcp-cloudrun': async (mod) => {
+      // Cloud Scheduler's request: POST to the worker path, 2xx or it retries.
+      const server = (mod.createServer as () => http.Server)();
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${WORKER_PATHS.sagaTimeouts}`, { method: 'POST' });
+        const body = await res.json() as { fired?: number; error?: string };
+        if (res.status !== 200) throw new Error(`${res.status}: ${body.error ?? JSON.stringify(body)}`);
+        return body.fired!;
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+    },
+  };
+  const FIFTEEN_MINUTES_AND_A_BIT = 16 * 60_000;
+
+  for (const [entry, fire] of Object.entries(sagaTimeoutHandlers)) {
+    it(`${entry}: its saga timeout handler cancels an unpaid order and releases its stock once the payment timeout is due`, async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bundle-timeouts-'));
+      const mod = load(entry, { NEXUS_MANIFEST: JSON.stringify(localManifest(dir)), NEXUS_JWT_SECRET: SECRET, NEXUS_ROLE: 'worker' });
+      try {
+        await placeUnpaidOrder(mod.app, 'o-1', 'BOOK-1');
+        assert.equal(await fire(mod), 0, 'the 15-minute payment timeout is not due yet');
+        assert.deepEqual(await outcome(mod.app, 'o-1', 'BOOK-1'), WAITING);
+        assert.equal(await withClockAhead(FIFTEEN_MINUTES_AND_A_BIT, () => fire(mod)), 1, 'due: the scheduler run fires it');
+        assert.deepEqual(await outcome(mod.app, 'o-1', 'BOOK-1'), TIMED_OUT, 'order cancelled, reservation released');
+        assert.equal(await withClockAhead(FIFTEEN_MINUTES_AND_A_BIT, () => fire(mod)), 0, 'the next run finds nothing left to fire');
+        // A run that fails (here: the store refuses appends) must fail the scheduler's call, so it retries.
+        await placeUnpaidOrder(mod.app, 'o-2', 'BOOK-2');
+        const store = (await mod.app.runtime()).eventStore;
+        const append = store.append.bind(store);
+        store.append = () => Promise.reject(new Error('event store unavailable (test)'));
+        try {
+          await assert.rejects(withClockAhead(FIFTEEN_MINUTES_AND_A_BIT, () => fire(mod)), /0 fired, 1 failed: .*event store unavailable \(test\)/);
+        } finally {
+          store.append = append;
+        }
+        assert.deepEqual(await outcome(mod.app, 'o-2', 'BOOK-2'), WAITING, 'still due after the failed run');
+        assert.equal(await withClockAhead(FIFTEEN_MINUTES_AND_A_BIT, () => fire(mod)), 1, 'the retry fires it');
+        assert.deepEqual(await outcome(mod.app, 'o-2', 'BOOK-2'), TIMED_OUT);
+      } finally {
+        await mod.app.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  it('gcp-cloudrun: the public api service refuses the saga timeout route', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bundle-timeouts-'));
+    const mod = load('gcp-cloudrun', { NEXUS_MANIFEST: JSON.stringify(localManifest(dir)), NEXUS_JWT_SECRET: SECRET, NEXUS_ROLE: 'api' });
+    const server = (mod.createServer as () => http.Server)();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${WORKER_PATHS.sagaTimeouts}`, { method: 'POST' });
+      assert.equal(res.status, 404, 'anyone could trigger it on the public service');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      await mod.app.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('an entry point refuses a missing or invalid manifest, naming what is wrong', () => {
     assert.throws(() => load('aws-lambda', {}), /NEXUS_MANIFEST: is not set/);

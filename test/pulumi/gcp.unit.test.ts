@@ -149,6 +149,25 @@ describe('GCP provider under mocks: gcp-prod stack', function () {
     assert.ok(job.inputs.httpTarget.oidcToken.serviceAccountEmail);
   });
 
+  it('fires saga timeouts every minute: Cloud Scheduler → the worker\'s /_nexus/saga-timeouts with the snapshot job\'s OIDC identity, retried', () => {
+    assert.equal(run.ofType(T.job).length, 2, 'snapshots and saga timeouts');
+    const job = run.one(T.job, 'runtime-saga-timeouts');
+    const snapshots = run.one(T.job, 'runtime-snapshots');
+    assert.equal(job.inputs.schedule, '* * * * *');
+    assert.equal(job.inputs.timeZone, 'Etc/UTC');
+    assert.equal(job.inputs.httpTarget.httpMethod, 'POST');
+    const worker = run.one(T.run, 'runtime-worker');
+    assert.match(String(job.inputs.httpTarget.uri), /^https:\/\/.*-worker-.*\/_nexus\/saga-timeouts$/);
+    assert.equal(String(job.inputs.httpTarget.uri).replace('/_nexus/saga-timeouts', '/_nexus/snapshots'), snapshots.inputs.httpTarget.uri, 'the same worker as snapshots');
+    assert.deepEqual(job.inputs.httpTarget.oidcToken, snapshots.inputs.httpTarget.oidcToken, 'same invoker identity and audience as the snapshot job');
+    const invoker = run.one('gcp:serviceaccount/account:Account', 'runtime-invoker-sa');
+    assert.ok(String(job.inputs.httpTarget.oidcToken.serviceAccountEmail).startsWith(`${String(invoker.inputs.accountId)}@`), 'the invoker identity');
+    assert.ok(run.ofType(T.runIam).some((b) => b.inputs.name === worker.inputs.name && b.inputs.role === 'roles/run.invoker' && String(b.inputs.member).includes(String(invoker.inputs.accountId))),
+      'that identity may invoke the internal-only worker');
+    assert.ok(job.inputs.retryConfig.retryCount >= 1, 'a failed run (500) is retried');
+    assert.ok(Number.parseInt(String(job.inputs.attemptDeadline), 10) <= 600, 'within the worker request timeout');
+  });
+
   it('keeps the runtime logs in a bucket with the stack\'s retention', () => {
     const bucket = run.one('gcp:logging/projectBucketConfig:ProjectBucketConfig', 'runtime-logs');
     assert.equal(bucket.inputs.retentionDays, 90, 'nexus:logRetentionDays of gcp-prod');

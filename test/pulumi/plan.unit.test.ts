@@ -22,7 +22,7 @@ describe('nexus plan', function () {
     const total = Object.values(report.typeCounts).reduce((a, b) => a + b, 0);
     assert.equal(total, report.resourceCount);
     assert.equal(report.components.reduce((a, c) => a + c.resources, 0), report.resourceCount, 'every resource belongs to one component');
-    assert.equal(report.typeCounts['aws:lambda/function:Function'], 5);
+    assert.equal(report.typeCounts['aws:lambda/function:Function'], 6, 'api, relay, projections, sagas, snapshots, saga timeouts');
     assert.deepEqual(manifestProblems(report.manifest), []);
     const text = renderText(report);
     assert.match(text, /^Plan for nexus\/dev \(offline, Pulumi mocks\): \d+ resources in 8 components/);

@@ -10,7 +10,7 @@ import { decodeConfig } from '../../components/config';
 import type { SchemaDefinition } from '../../components/args';
 import { manifestProblems } from '../../runtime/manifestValidation';
 import { domainSizing } from '../../providers/aws/searchIndex';
-import { rateExpression } from '../../providers/aws/runtime';
+import { rateExpression } from '../../providers/aws/runtimeSchedule';
 import { glueCompatibility, latestPerSubject } from '../../providers/aws/schemaRegistry';
 import { isSagaGroup, needsVpc, statementsFor, type RuntimeArns } from '../../providers/aws/runtimeIam';
 import { dashboardBody } from '../../providers/aws/dashboard';
@@ -66,6 +66,7 @@ describe('pure component and provider functions', () => {
       eventsTable: 'arn:aws:dynamodb:r:1:table/ev', eventsStream: 'arn:aws:dynamodb:r:1:table/ev/stream/x', snapshotsTable: 'arn:aws:dynamodb:r:1:table/sn',
       checkpointsTable: 'arn:aws:dynamodb:r:1:table/cp', connectionsTable: 'arn:aws:dynamodb:r:1:table/cn', storeKey: 'k1', busKey: 'k2', notificationsKey: 'k3',
       stream: 'arn:aws:kinesis:r:1:stream/s', topic: 'arn:aws:sns:r:1:t', coreDlq: 'arn:aws:sqs:r:1:core-dlq',
+      schedulerDlqs: { snapshots: 'arn:aws:sqs:r:1:snapshots-dlq', sagaTimeouts: 'arn:aws:sqs:r:1:saga-timeouts-dlq' },
       queues: { projections: { queue: 'arn:aws:sqs:r:1:p', dlq: 'arn:aws:sqs:r:1:p-dlq' }, sagas: { queue: 'arn:aws:sqs:r:1:s', dlq: 'arn:aws:sqs:r:1:s-dlq' } },
       registry: 'arn:aws:glue:r:1:registry/g', schemas: ['arn:aws:glue:r:1:schema/g/A'], searchDomain: 'arn:aws:es:r:1:domain/d',
       websocketExecution: 'arn:aws:execute-api:r:1:ws', websocketStage: 'live',
@@ -85,10 +86,38 @@ describe('pure component and provider functions', () => {
       assert.ok(actions(sagas).includes('dynamodb:PutItem') && !actions(sagas).some((a) => a.startsWith('es:')));
       const api = statementsFor({ kind: 'api' }, arns);
       assert.ok(resources(api).includes('arn:aws:execute-api:r:1:ws/live/POST/@connections/*'));
-      for (const role of [relay, proj, sagas, api, statementsFor({ kind: 'snapshots' }, arns)]) {
+      for (const role of [relay, proj, sagas, api, statementsFor({ kind: 'snapshots' }, arns), statementsFor({ kind: 'sagaTimeouts' }, arns)]) {
         assert.ok(!actions(role).some((a) => a === '*' || a.endsWith(':*')));
         assert.ok(!resources(role).includes('*'));
       }
+    });
+
+    /** Action@resource pairs a role's statements allow. */
+    const grants = (sts: ReturnType<typeof statementsFor>) => new Set(sts.flatMap((s) => [s.Action].flat().flatMap((a) => [s.Resource ?? []].flat().map((r) => `${a}@${r}`))));
+
+    it('saga roles run the command path: events, snapshots (loaded by every command), idempotency and checkpoints', () => {
+      for (const role of [statementsFor({ kind: 'consumer', group: 'sagas' }, arns), statementsFor({ kind: 'sagaTimeouts' }, arns)]) {
+        const g = grants(role);
+        for (const want of ['dynamodb:Query@arn:aws:dynamodb:r:1:table/ev', 'dynamodb:PutItem@arn:aws:dynamodb:r:1:table/ev',
+          'dynamodb:Query@arn:aws:dynamodb:r:1:table/sn', 'dynamodb:PutItem@arn:aws:dynamodb:r:1:table/sn',
+          'dynamodb:Query@arn:aws:dynamodb:r:1:table/cp', 'dynamodb:PutItem@arn:aws:dynamodb:r:1:table/cp', 'dynamodb:DeleteItem@arn:aws:dynamodb:r:1:table/cp',
+          'glue:GetSchemaVersion@arn:aws:glue:r:1:registry/g', 'kms:Decrypt@k1']) {
+          assert.ok(g.has(want), `missing ${want}`);
+        }
+      }
+    });
+
+    it('the saga timeout scheduler gets the saga consumer\'s command path and nothing else but its own DLQ', () => {
+      const timeouts = grants(statementsFor({ kind: 'sagaTimeouts' }, arns));
+      const consumer = grants(statementsFor({ kind: 'consumer', group: 'sagas' }, arns));
+      const extra = [...timeouts].filter((g) => !consumer.has(g));
+      assert.deepEqual(extra, ['sqs:SendMessage@arn:aws:sqs:r:1:saga-timeouts-dlq'], 'only its on-failure destination is beyond the consumer');
+      const all = [...timeouts].join(' ');
+      assert.doesNotMatch(all, /kinesis:|sns:|es:ESHttp|sqs:ReceiveMessage|execute-api:/, 'no bus, search or connections');
+      assert.doesNotMatch(all, /k2|k3/, 'only the store key');
+      assert.ok(!timeouts.has('sqs:SendMessage@arn:aws:sqs:r:1:snapshots-dlq') && !timeouts.has('sqs:SendMessage@arn:aws:sqs:r:1:core-dlq'));
+      assert.ok(grants(statementsFor({ kind: 'snapshots' }, arns)).has('sqs:SendMessage@arn:aws:sqs:r:1:snapshots-dlq'), 'snapshots dead-letters its failed runs too');
+      assert.equal(needsVpc({ kind: 'sagaTimeouts' }), false, 'never touches search');
     });
 
     it('places only search clients in the VPC and names an unknown group', () => {
