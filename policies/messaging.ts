@@ -1,7 +1,8 @@
 /**
  * Messaging rules: every consumer of the bus (queue, subscription, stream trigger, consumer
- * group) has a dead-letter target and a bounded number of deliveries, and the core path keeps
- * per-stream order. Cloud-neutral functions over mapping/messaging.ts.
+ * group) and every scheduled trigger of the runtime has a dead-letter target and a bounded number
+ * of deliveries, and the core path keeps per-stream order. Cloud-neutral functions over
+ * mapping/messaging.ts.
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
 import { configWithDefaults } from './policyKit';
@@ -19,6 +20,9 @@ export const DEAD_LETTER_DEFAULTS: DeadLetterConfig = { maxDeliveryAttempts: 20 
 export function deadLetterProblems(f: ConsumerFacts, cfg: DeadLetterConfig): string[] {
   const out: string[] = [];
   if (!f.deadLetterTarget) out.push(`${f.label} has no dead-letter target; a poison message would be retried until it expires or block its partition.`);
+  for (const fn of f.undeadletteredFunctions ?? []) {
+    out.push(`${f.label} invokes Lambda function ${fn} asynchronously, but no async invocation config sends its failed runs to a dead-letter target (FunctionEventInvokeConfig destinationConfig.onFailure); a failing run would be retried twice and dropped.`);
+  }
   if (f.maxDeliveries === 'unbounded') out.push(`${f.label} retries without bound; expected at most ${cfg.maxDeliveryAttempts} deliveries before dead-lettering.`);
   else if (typeof f.maxDeliveries === 'number' && f.maxDeliveries > cfg.maxDeliveryAttempts) {
     out.push(`${f.label} allows ${f.maxDeliveries} deliveries; expected at most ${cfg.maxDeliveryAttempts} before dead-lettering.`);
@@ -29,7 +33,7 @@ export function deadLetterProblems(f: ConsumerFacts, cfg: DeadLetterConfig): str
 export function consumerDeadLetterPolicy(mappings: readonly Mapping<ConsumerFacts>[]): StackValidationPolicy {
   return {
     name: 'consumer-dead-letter',
-    description: 'Every subscription, queue, stream trigger and consumer group has a dead-letter target and a bounded delivery count.',
+    description: 'Every subscription, queue, stream trigger, consumer group and scheduled trigger has a dead-letter target and a bounded delivery count.',
     enforcementLevel: 'mandatory',
     configSchema: {
       properties: {

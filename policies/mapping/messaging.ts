@@ -3,7 +3,12 @@
  * groups): their dead-letter target, how many deliveries before a message is dead-lettered, and
  * whether they sit on the core (per-stream ordered) path.
  *   AWS    SQS queues (redrivePolicy), SNS subscriptions (redrivePolicy), Lambda stream triggers
- *          (onFailure destination, maximumRetryAttempts; -1 or unset = retry until expiry)
+ *          (onFailure destination, maximumRetryAttempts; -1 or unset = retry until expiry),
+ *          EventBridge targets (deadLetterConfig, retryPolicy; unset = 185 retries over 24 h) and
+ *          Lambda async invocation configs (onFailure destination, maximumRetryAttempts; default 2).
+ *          EventBridge invokes Lambda asynchronously: its DLQ only sees failed deliveries, so a
+ *          scheduled function's own failures are dead-lettered only if the function (found through
+ *          the target's `arn` dependency) has an async invocation config with an onFailure destination.
  *   GCP    Pub/Sub subscriptions (deadLetterPolicy, enableMessageOrdering)
  *   Azure  Event Hubs consumer groups: Event Hubs has no broker dead-lettering; the consumer writes
  *          dead letters to a Cosmos `deadletters` container after maxAttempts (ADR 0121), so the
@@ -11,7 +16,9 @@
  */
 import { Queue } from '@pulumi/aws/sqs';
 import { Topic as SnsTopic, TopicSubscription } from '@pulumi/aws/sns';
-import { EventSourceMapping } from '@pulumi/aws/lambda';
+import { EventTarget } from '@pulumi/aws/cloudwatch';
+import { EventSourceMapping, Function as LambdaFunction, FunctionEventInvokeConfig } from '@pulumi/aws/lambda';
+import type { PolicyResource } from '@pulumi/policy';
 import { Subscription } from '@pulumi/gcp/pubsub';
 import { ConsumerGroup } from '@pulumi/azure-native/eventhub';
 import { SqlResourceSqlContainer } from '@pulumi/azure-native/cosmosdb';
@@ -27,6 +34,8 @@ export interface ConsumerFacts {
   readonly deadLetterTarget?: string;
   /** Deliveries before dead-lettering ('service': fixed by the cloud, e.g. SNS to SQS). */
   readonly maxDeliveries: DeliveryBound;
+  /** Lambda functions this trigger invokes asynchronously whose failed runs nothing dead-letters. */
+  readonly undeadletteredFunctions?: readonly string[];
 }
 
 export interface OrderingFacts {
@@ -42,6 +51,21 @@ function azureDeadLetterContainer(s: Subject): string | undefined {
   const c = s.stack?.find((r) => r.type === typeOf(SqlResourceSqlContainer) && isDeadLetterName(str(get(r.props, 'resource', 'id'))));
   return c ? `Cosmos container ${str(get(c.props, 'resource', 'id')) ?? c.name}` : undefined;
 }
+
+/**
+ * Functions an EventBridge target invokes (by the resources its `arn` input came from) that have
+ * no async invocation config with an onFailure destination. Needs the whole plan (stack rules).
+ */
+function undeadletteredFunctions(s: Subject): string[] {
+  const self = s.stack?.find((r) => r.urn === s.urn);
+  if (!self || !s.stack) return [];
+  const configs = s.stack.filter((r) => r.type === typeOf(FunctionEventInvokeConfig) && str(get(r.props, 'destinationConfig', 'onFailure', 'destination')));
+  const covered = (fn: PolicyResource) => configs.some((c) => (c.propertyDependencies.functionName ?? []).some((d) => d.urn === fn.urn));
+  return (self.propertyDependencies.arn ?? []).filter((r) => r.type === typeOf(LambdaFunction) && !covered(r)).map((r) => r.name);
+}
+
+/** EventBridge's retry policy when a target sets none (24 hours of exponential backoff). */
+const EVENTBRIDGE_DEFAULT_RETRIES = 185;
 
 export const consumerMappings: readonly Mapping<ConsumerFacts>[] = [
   mapping('aws', Queue, (s) => {
@@ -66,6 +90,21 @@ export const consumerMappings: readonly Mapping<ConsumerFacts>[] = [
       ...(target ? { deadLetterTarget: target } : {}),
       maxDeliveries: retries === undefined || retries < 0 ? 'unbounded' : retries + 1,
     };
+  }),
+  mapping('aws', EventTarget, (s) => {
+    const target = str(get(s.props, 'deadLetterConfig', 'arn'));
+    const retries = num(get(s.props, 'retryPolicy', 'maximumRetryAttempts'));
+    const functions = undeadletteredFunctions(s);
+    return {
+      label: `EventBridge target ${s.name}`,
+      ...(target ? { deadLetterTarget: target } : {}),
+      maxDeliveries: (retries ?? EVENTBRIDGE_DEFAULT_RETRIES) + 1,
+      ...(functions.length > 0 ? { undeadletteredFunctions: functions } : {}),
+    };
+  }),
+  mapping('aws', FunctionEventInvokeConfig, (s) => {
+    const target = str(get(s.props, 'destinationConfig', 'onFailure', 'destination'));
+    return { label: `Lambda async invocation config ${s.name}`, ...(target ? { deadLetterTarget: target } : {}), maxDeliveries: (num(get(s.props, 'maximumRetryAttempts')) ?? 2) + 1 };
   }),
   mapping('gcp', Subscription, (s) => {
     if (get(s.props, 'labels', 'nexus-role') === 'deadletter' || isDeadLetterName(str(get(s.props, 'topic')))) return undefined;

@@ -28,6 +28,8 @@ export interface Synth {
   readonly component?: string;
   readonly stack?: string;
   readonly protect?: boolean;
+  /** Input property → names of the synthesized resources (in the same stack) it came from. */
+  readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
 }
 
 export function urnOf(s: Synth): string {
@@ -72,11 +74,27 @@ export function policyResource(s: Synth): PolicyResource {
   };
 }
 
+/** PolicyResources for a synthesized stack, with propertyDependencies resolved to the named resources (as the analyzer does). */
+function linked(stack: readonly Synth[]): PolicyResource[] {
+  const resources = stack.map(policyResource);
+  const byName = new Map(resources.map((r) => [r.name, r]));
+  stack.forEach((s, i) => {
+    for (const [prop, names] of Object.entries(s.propertyDependencies ?? {})) {
+      resources[i]!.propertyDependencies[prop] = names.map((n) => {
+        const r = byName.get(n);
+        if (!r) throw new Error(`${s.name}.${prop} depends on ${n}, which is not in the synthesized stack`);
+        return r;
+      });
+    }
+  });
+  return resources;
+}
+
 /** Messages a stack policy reports for a synthesized stack; 'not applicable' is returned as such. */
 export async function stackViolations(policy: StackValidationPolicy, stack: readonly Synth[], config: Props = {}): Promise<string[] | 'not applicable'> {
   const out: string[] = [];
   const args: StackValidationArgs = {
-    resources: stack.map(policyResource), stackTags: new Map(), getConfig: <T extends object>() => config as T,
+    resources: linked(stack), stackTags: new Map(), getConfig: <T extends object>() => config as T,
     notApplicable: (reason?: string): never => { throw new NotApplicable(reason); },
   };
   try {

@@ -37,9 +37,28 @@ const deadLetterContainer: Synth = {
   props: { containerName: 'deadletters', resource: { id: 'deadletters', partitionKey: { paths: ['/group'] } } },
 };
 
+/** A scheduled runtime function: rule target (delivery DLQ) + async invocation config (run failures DLQ). */
+const schedulerFunction: Synth = {
+  type: 'aws:lambda/function:Function', name: 'nexus-prod-runtime-saga-timeouts-fn', component: 'runtime', props: { handler: 'aws-lambda.sagaTimeouts' },
+};
+const schedulerTarget = (props: Record<string, unknown> = {}): Synth => ({
+  type: 'aws:cloudwatch/eventTarget:EventTarget', name: 'nexus-prod-runtime-saga-timeouts-target', component: 'runtime',
+  props: {
+    arn: 'arn:aws:lambda:eu-central-1:1:function:saga-timeouts', retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
+    deadLetterConfig: { arn: 'arn:aws:sqs:eu-central-1:1:saga-timeouts-dlq' }, ...props,
+  },
+  propertyDependencies: { arn: [schedulerFunction.name] },
+});
+const invokeConfig = (props: Record<string, unknown> = {}): Synth => ({
+  type: 'aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig', name: 'nexus-prod-runtime-saga-timeouts-async', component: 'runtime',
+  props: { functionName: 'saga-timeouts', maximumRetryAttempts: 2, destinationConfig: { onFailure: { destination: 'arn:aws:sqs:eu-central-1:1:saga-timeouts-dlq' } }, ...props },
+  propertyDependencies: { functionName: [schedulerFunction.name] },
+});
+const scheduler = [schedulerFunction, schedulerTarget(), invokeConfig()];
+
 describe('policies/messaging: consumer-dead-letter (stack)', () => {
   it('happy path on every cloud: no violations', async () => {
-    assertNoViolations(await stackViolations(consumerDeadLetter, [sqsQueue(), snsSubscription(), kinesisTrigger(), pubsubSubscription(), consumerGroup, deadLetterContainer]));
+    assertNoViolations(await stackViolations(consumerDeadLetter, [sqsQueue(), snsSubscription(), kinesisTrigger(), ...scheduler, pubsubSubscription(), consumerGroup, deadLetterContainer]));
   });
   it('aws: an SQS queue without a redrive policy', async () => {
     const m = await stackViolations(consumerDeadLetter, [sqsQueue({ redrivePolicy: undefined })]);
@@ -65,6 +84,27 @@ describe('policies/messaging: consumer-dead-letter (stack)', () => {
   });
   it('aws: SQS-sourced triggers are bounded by the queue and not judged here', async () => {
     assertNoViolations(await stackViolations(consumerDeadLetter, [kinesisTrigger({ eventSourceArn: 'arn:aws:sqs:r:1:q', destinationConfig: undefined, maximumRetryAttempts: undefined })]));
+  });
+  it('aws: a scheduled function with a target DLQ and an async on-failure destination passes', async () => {
+    assertNoViolations(await stackViolations(consumerDeadLetter, scheduler));
+  });
+  it('aws: an EventBridge target without a DLQ, or with EventBridge\'s default 185 retries', async () => {
+    assertViolation(await stackViolations(consumerDeadLetter, [schedulerFunction, schedulerTarget({ deadLetterConfig: undefined }), invokeConfig()]),
+      /EventBridge target nexus-prod-runtime-saga-timeouts-target has no dead-letter target/);
+    assertViolation(await stackViolations(consumerDeadLetter, [schedulerFunction, schedulerTarget({ retryPolicy: undefined }), invokeConfig()]),
+      /EventBridge target .* allows 186 deliveries; expected at most 20/);
+  });
+  it('aws: a scheduled Lambda whose failed runs nothing dead-letters (EventBridge\'s DLQ sees only failed deliveries)', async () => {
+    const m = await stackViolations(consumerDeadLetter, [schedulerFunction, schedulerTarget()]);
+    assertViolation(m, /EventBridge target nexus-prod-runtime-saga-timeouts-target invokes Lambda function nexus-prod-runtime-saga-timeouts-fn asynchronously, but no async invocation config sends its failed runs to a dead-letter target/);
+    const noDestination = await stackViolations(consumerDeadLetter, [schedulerFunction, schedulerTarget(), invokeConfig({ destinationConfig: undefined })]);
+    assertViolation(noDestination, /invokes Lambda function .* asynchronously, but no async invocation config/);
+    assertViolation(noDestination, /Lambda async invocation config nexus-prod-runtime-saga-timeouts-async has no dead-letter target/);
+  });
+  it('aws: an async invocation config for another function does not cover this one', async () => {
+    const other: Synth = { ...schedulerFunction, name: 'nexus-prod-runtime-snapshots-fn' };
+    const otherConfig = { ...invokeConfig(), propertyDependencies: { functionName: [other.name] } };
+    assertViolation(await stackViolations(consumerDeadLetter, [schedulerFunction, other, schedulerTarget(), otherConfig]), /invokes Lambda function nexus-prod-runtime-saga-timeouts-fn asynchronously/);
   });
   it('gcp: a subscription without a dead-letter policy, or with too many attempts', async () => {
     assertViolation(await stackViolations(consumerDeadLetter, [pubsubSubscription({ deadLetterPolicy: undefined })]), /Pub\/Sub subscription nexus-prod-bus-projections-core has no dead-letter target/);

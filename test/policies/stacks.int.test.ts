@@ -129,6 +129,16 @@ describe('policies: whole stacks through the analyzer gRPC service', function ()
     assert.equal(policyExitCode(azure), 1);
   });
 
+  it('aws-prod without the saga timeout function\'s async on-failure destination fails consumer-dead-letter (found through the gRPC property dependencies)', async () => {
+    const p = plan('aws-prod');
+    const asyncConfig = p.resources.find((r) => r.name === 'nexus-aws-prod-runtime-saga-timeouts-async');
+    assert.ok(asyncConfig, 'the planned stack has the saga timeout async invocation config');
+    const res = await allMandatory({ ...p, resources: p.resources.filter((r) => r !== asyncConfig) });
+    const dlq = violationsOf(res, 'consumer-dead-letter');
+    assert.deepEqual(dlq.map((v) => v.resourceName), ['nexus-aws-prod-runtime-saga-timeouts-target'], renderPolicyText('aws-prod', res));
+    assert.match(dlq[0]!.message, /invokes Lambda function nexus-aws-prod-runtime-saga-timeouts-fn asynchronously, but no async invocation config/);
+  });
+
   it('policy config reaches the pack over Configure: a tighter delivery ceiling fails aws-prod', async () => {
     const res = await runPolicyPack(plan('aws-prod'), { packDir, config: { 'consumer-dead-letter': { maxDeliveryAttempts: 3 }, 'monthly-budget': 'disabled' } });
     const v = violationsOf(res, 'consumer-dead-letter');
