@@ -86,7 +86,12 @@ describe('e2e: the local stack over HTTP and WebSocket', function () {
       return r.json.total === 1 ? r.json : undefined;
     });
     assert.equal(shipped.items[0].trackingNumber, 'NX-e1');
-    const saga = (await call('GET', '/sagas/OrderFulfilment-e1')).json;
+    // The saga records the ShipOrder outcome (and commits the stock) after the order shipped: the
+    // read model and the saga are separate consumers, so wait for the saga too.
+    const saga = await eventually('the saga completed', async () => {
+      const r = (await call('GET', '/sagas/OrderFulfilment-e1')).json;
+      return r?.status === 'completed' ? r : undefined;
+    });
     assert.equal(saga.status, 'completed');
     assert.equal(saga.state.phase, 'shipped');
     assert.ok(saga.history.length >= 4);
