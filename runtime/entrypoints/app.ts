@@ -93,6 +93,10 @@ export function authFrom(env: Readonly<Record<string, string | undefined>>): Aut
 export class NexusApp {
   readonly manifest: NexusManifest;
   private corePromise: Promise<Core> | undefined;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- sagas of any state shape
+  private sagaCoordinatorsPromise: Promise<Array<SagaCoordinator<any>>> | undefined;
+  /** Where coordinator errors go: the failure lists of the sagaTimeouts() runs in progress. */
+  private readonly sagaErrorSinks = new Set<(err: unknown) => void>();
   private serverPromise: Promise<FastifyInstance> | undefined;
 
   constructor(private readonly options: NexusAppOptions) {
@@ -212,21 +216,32 @@ export class NexusApp {
    */
   async sagaTimeouts(): Promise<number> {
     const failures: unknown[] = [];
+    const sink = (err: unknown): void => void failures.push(err);
+    this.sagaErrorSinks.add(sink);
     let fired = 0;
-    for (const saga of await this.sagaCoordinators((err) => failures.push(err))) fired += await saga.fireDueTimeouts();
+    try {
+      for (const saga of await this.sagaCoordinators()) fired += await saga.fireDueTimeouts();
+    } finally {
+      this.sagaErrorSinks.delete(sink);
+    }
     // Failed instances stay due; throwing makes the scheduler retry (and dead-letter) the run.
     if (failures.length > 0) throw new AggregateError(failures, `saga timeouts: ${fired} fired, ${failures.length} failed: ${failures.map((e) => (e as Error).message).join('; ')}`);
     return fired;
   }
 
-  /** One coordinator per saga over the guarded instance store, the governed pipeline and the command handler. */
+  /**
+   * One coordinator per saga over the guarded instance store, the governed pipeline and the
+   * command handler, built once per process (a warm function reuses them across invocations).
+   */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- sagas of any state shape
-  private async sagaCoordinators(onError?: (err: unknown) => void): Promise<Array<SagaCoordinator<any>>> {
-    const { rt, commands, pipeline } = await this.core();
-    return (this.options.sagas ?? [fulfilmentSaga()]).map((definition) => new SagaCoordinator(definition, {
+  private async sagaCoordinators(): Promise<Array<SagaCoordinator<any>>> {
+    this.sagaCoordinatorsPromise ??= this.core().then(({ rt, commands, pipeline }) => (this.options.sagas ?? [fulfilmentSaga()]).map((definition) => new SagaCoordinator(definition, {
       store: sagaInstanceStore(rt.eventStore, definition.name), bus: rt.bus, checkpoints: rt.checkpoints, commands, routing: this.manifest.routing, pipeline,
-      ...(onError ? { onError } : {}),
-    }));
+      onError: (err) => {
+        for (const sink of this.sagaErrorSinks) sink(err);
+      },
+    })));
+    return this.sagaCoordinatorsPromise;
   }
 
   async close(): Promise<void> {

@@ -73,7 +73,7 @@ describe('saga timeouts: due-ordered durable index', () => {
     now += 10_000;
     assert.equal(await saga.fireDueTimeouts(), 1);
     assert.equal(await saga.fireDueTimeouts(), 0, 'fired once');
-    assert.deepEqual((await checkpoints.list('saga-due:')).length, 0, 'no due entry left');
+    assert.deepEqual((await checkpoints.list('saga-due:Reminder:')).length, 0, 'no due entry left');
     assert.deepEqual((await checkpoints.list('saga-timeout:')).length, 0, 'no instance entry left');
   });
 
@@ -83,12 +83,12 @@ describe('saga timeouts: due-ordered durable index', () => {
     await checkpoints.set(`saga-due:Reminder:${dueAt}:acme:Reminder-r2:ping`, JSON.stringify({ tenant: 'acme', sagaId: 'r2', name: 'ping', dueAt }));
     assert.equal(await saga.fireDueTimeouts(), 0);
     assert.deepEqual((await saga.load('acme', 'r2')).state.fired, [], 'the instance holds another due time: nothing fired');
-    assert.equal((await checkpoints.list('saga-due:')).length, 1, 'the stale entry is gone, the real one stays');
+    assert.equal((await checkpoints.list('saga-due:Reminder:')).length, 1, 'the stale entry is gone, the real one stays');
   });
 
   it('backfills due entries for per-instance entries written before the due index existed', async () => {
     await event('Remind', 'r3', 1_000);
-    for (const { name } of await checkpoints.list('saga-due:')) await checkpoints.delete(name);
+    for (const { name } of await checkpoints.list('saga-due:Reminder:')) await checkpoints.delete(name);
     const fresh = new SagaCoordinator(reminders, {
       store: (saga as unknown as { deps: { store: InMemoryEventStore } }).deps.store, bus: new InMemoryEventBus(), checkpoints,
       commands: { handle: () => Promise.reject(new Error('unused')) }, routing: { noncritical: [] }, now: () => new Date(now),

@@ -252,9 +252,14 @@ export class SagaCoordinator<S> {
 
   /**
    * Adds the due-ordered entry for every per-instance timeout entry that lacks one (stores
-   * written before the due index existed). Runs once per coordinator, before the first scan.
+   * written before the due index existed). Runs before a coordinator's first scan, once per
+   * store: a marker `saga-due:<saga>~backfilled` records that it is done ('~' sorts after every
+   * due entry's ':' so the marker is never inside a due range).
    */
   private async backfillDueIndex(): Promise<void> {
+    // Once per store, not once per process: every writer since keeps both entries itself.
+    const marker = `${DUE_PREFIX}${this.definition.name}~backfilled`;
+    if ((await this.deps.checkpoints.get(marker)) !== undefined) return;
     const prefix = `${TIMEOUT_PREFIX}${this.definition.name}:`;
     for (const { name, value } of await this.deps.checkpoints.list(prefix)) {
       const t = parseTimeout(value);
@@ -263,6 +268,7 @@ export class SagaCoordinator<S> {
       const key = this.dueKey(streamId, t);
       if ((await this.deps.checkpoints.get(key)) === undefined) await this.deps.checkpoints.set(key, value);
     }
+    await this.deps.checkpoints.set(marker, new Date().toISOString());
   }
 
   /**
