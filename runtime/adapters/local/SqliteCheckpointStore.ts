@@ -1,6 +1,8 @@
 /**
  * CheckpointStore on the local SQLite file. Compare-and-set reads and writes inside one
- * BEGIN IMMEDIATE transaction, so racing processes cannot both win.
+ * BEGIN IMMEDIATE transaction, so racing processes cannot both win. Writes join the group
+ * transaction of the file's shared connection (sqlite/sharedFile.ts): the writes of one
+ * event-loop turn share a commit, and the commits made during one fsync share the next fsync.
  */
 import type { Database, Statement } from 'better-sqlite3';
 import {
@@ -9,9 +11,10 @@ import {
 import { ClosedStoreError } from './ClosedStoreError';
 import { checkCheckpointName, checkCheckpointValue } from './InMemoryCheckpointStore';
 import { withBusyRetry, type BusyPolicy } from './sqlite/busy';
-import { openDatabase, type SqliteOptions } from './sqlite/openDatabase';
+import { SqliteFile, type SharedFileOptions } from './sqlite/sharedFile';
 
 export class SqliteCheckpointStore implements CheckpointStore {
+  private readonly file: SqliteFile;
   private readonly db: Database;
   private readonly service: string;
   private readonly busy: BusyPolicy;
@@ -25,10 +28,11 @@ export class SqliteCheckpointStore implements CheckpointStore {
       open: Statement<[string, number], { name: string; value: string }>;
     };
   };
-  private readonly casTx: (name: string, value: string, expected: string | undefined) => void;
+  private closed = false;
 
-  constructor(options: SqliteOptions) {
-    ({ db: this.db, service: this.service, busy: this.busy } = openDatabase(options));
+  constructor(options: SharedFileOptions) {
+    this.file = SqliteFile.open(options);
+    ({ db: this.db, service: this.service, busy: this.busy } = this.file);
     this.sql = {
       get: this.db.prepare('SELECT value FROM checkpoints WHERE name = ?'),
       put: this.db.prepare('INSERT INTO checkpoints (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value'),
@@ -42,12 +46,6 @@ export class SqliteCheckpointStore implements CheckpointStore {
         open: this.db.prepare('SELECT name, value FROM checkpoints WHERE name >= ? ORDER BY name LIMIT ?'),
       },
     };
-    const tx = this.db.transaction((name: string, value: string, expected: string | undefined) => {
-      const actual = this.sql.get.get(name)?.value;
-      if (actual !== expected) throw new CheckpointConflictError(name, expected, actual);
-      this.sql.put.run(name, value);
-    });
-    this.casTx = (name, value, expected) => tx.immediate(name, value, expected);
   }
 
   async get(name: string): Promise<string | undefined> {
@@ -60,16 +58,19 @@ export class SqliteCheckpointStore implements CheckpointStore {
     this.assertOpen();
     checkCheckpointName(name);
     checkCheckpointValue(value);
-    await withBusyRetry(this.service, this.busy, () => {
-      if (expected) this.casTx(name, value, expected.current);
-      else this.sql.put.run(name, value);
+    await this.file.write(() => {
+      if (expected) {
+        const actual = this.sql.get.get(name)?.value;
+        if (actual !== expected.current) throw new CheckpointConflictError(name, expected.current, actual);
+      }
+      this.sql.put.run(name, value);
     });
   }
 
   async delete(name: string): Promise<void> {
     this.assertOpen();
     checkCheckpointName(name);
-    await withBusyRetry(this.service, this.busy, () => this.sql.del.run(name));
+    await this.file.write(() => this.sql.del.run(name));
   }
 
   async list(prefix?: string, options?: CheckpointListOptions): Promise<Array<{ name: string; value: string }>> {
@@ -83,10 +84,12 @@ export class SqliteCheckpointStore implements CheckpointStore {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (this.closed) return;
+    this.closed = true;
+    await this.file.release();
   }
 
   private assertOpen(): void {
-    if (!this.db.open) throw new ClosedStoreError(`SqliteCheckpointStore (${this.service})`);
+    if (this.closed || !this.db.open) throw new ClosedStoreError(`SqliteCheckpointStore (${this.service})`);
   }
 }

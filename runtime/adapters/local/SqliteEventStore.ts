@@ -1,10 +1,17 @@
 /**
  * EventStore on one local SQLite file (better-sqlite3, WAL, synchronous=FULL by default).
- * An append is ONE `BEGIN IMMEDIATE` transaction: one indexed lookup of the stream head, the
- * version check, the inserts. Writers (threads or processes) are serialized by SQLite's write
+ * An append runs inside a `BEGIN IMMEDIATE` transaction: one indexed lookup of the stream head,
+ * the version check, the inserts. Writers (threads or processes) are serialized by SQLite's write
  * lock, so commit order == position order and readAll (position order) never skips a row that
  * commits later with a lower position. A failed check writes nothing, so the stream stays
  * appendable; UNIQUE(stream_id, version) and UNIQUE(stream_id, event_id) back the rules up.
+ * Appends (and the other stores' writes to the same file) requested in one event-loop turn share
+ * one transaction (group commit, sqlite/sharedFile.ts); each append keeps its own savepoint,
+ * version check and error, and resolves only once its commit is durable. With synchronous=FULL
+ * the WAL fsync runs off the event loop, after the commit: until it completes, the new rows are
+ * in the file but not yet on disk, so every read that would return such a row first waits for
+ * the fsync (`durableThrough` is the last position known on disk). No reader — relay, projection,
+ * saga, HTTP query — sees an event that a power loss could still take back.
  */
 import type { Database, Statement } from 'better-sqlite3';
 import {
@@ -17,9 +24,9 @@ import {
   checkStreamId, formatPosition, monotonicTime, parsePosition, replayedVersions, resolveReadAllLimit, resolveStreamRead,
 } from './StoreOptions';
 import { withBusyRetry, sqliteCode, type BusyPolicy } from './sqlite/busy';
-import { openDatabase, type SqliteOptions } from './sqlite/openDatabase';
+import { SqliteFile, type SharedFileOptions } from './sqlite/sharedFile';
 
-export interface SqliteEventStoreOptions extends SqliteOptions {
+export interface SqliteEventStoreOptions extends SharedFileOptions {
   /** Stamps recordedAt; default the system clock. */
   readonly clock?: Clock;
 }
@@ -35,9 +42,6 @@ interface EventRow {
   metadata: string;
   recorded_at: string;
 }
-
-/** Thrown inside the append transaction to roll back inserts when an event id is already stored. */
-class IdsAlreadyStored extends Error {}
 
 type Attempt = { result: AppendResult } | { conflict: number } | { idsStored: true };
 
@@ -59,12 +63,14 @@ function toEvent(row: EventRow): StoredEvent {
 }
 
 export class SqliteEventStore implements EventStore {
+  private readonly file: SqliteFile;
   private readonly db: Database;
   private readonly service: string;
   private readonly busy: BusyPolicy;
   private readonly clock: Clock;
   private readonly sql: {
-    head: Statement<[string], { version: number; recorded_at: string }>;
+    head: Statement<[string], { version: number; recorded_at: string; position: number }>;
+    maxPosition: Statement<[], { p: number | null }>;
     first: Statement<[string], { recorded_at: string }>;
     versionOfId: Statement<[string, string], { version: number }>;
     forward: Statement<[string, number, number, string, number], EventRow>;
@@ -72,17 +78,22 @@ export class SqliteEventStore implements EventStore {
     after: Statement<[number, number], EventRow>;
   };
   private readonly inserts = new Map<number, Statement<Array<string | number>>>();
-  private readonly appendTx: (streamId: string, events: readonly NewEvent[], expected: ExpectedVersion) => Attempt;
+  private closed = false;
+  /** Rows up to this position are on disk (everything, when SQLite syncs each commit itself). */
+  private durableThrough: number;
+  private syncingThrough = 0;
+  private readonly stopListening: () => void;
 
   constructor(options: SqliteEventStoreOptions) {
-    const opened = openDatabase(options);
-    this.db = opened.db;
-    this.service = opened.service;
-    this.busy = opened.busy;
+    this.file = SqliteFile.open(options);
+    this.db = this.file.db;
+    this.service = this.file.service;
+    this.busy = this.file.busy;
     this.clock = options.clock ?? systemClock;
     const db = this.db;
     this.sql = {
-      head: db.prepare('SELECT version, recorded_at FROM events WHERE stream_id = ? ORDER BY version DESC LIMIT 1'),
+      head: db.prepare('SELECT version, recorded_at, position FROM events WHERE stream_id = ? ORDER BY version DESC LIMIT 1'),
+      maxPosition: db.prepare('SELECT max(position) AS p FROM events'),
       first: db.prepare('SELECT recorded_at FROM events WHERE stream_id = ? ORDER BY version ASC LIMIT 1'),
       versionOfId: db.prepare('SELECT version FROM events WHERE stream_id = ? AND event_id = ?'),
       forward: db.prepare(
@@ -93,29 +104,39 @@ export class SqliteEventStore implements EventStore {
       ),
       after: db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`),
     };
-    const tx = this.db.transaction((streamId: string, events: readonly NewEvent[], expected: ExpectedVersion) =>
-      this.appendInTransaction(streamId, events, expected));
-    this.appendTx = (streamId, events, expected) => tx.immediate(streamId, events, expected);
+    // Unknown until our first fsync when we sync ourselves: the first read of a row waits for one.
+    this.durableThrough = this.file.syncsOffThread ? 0 : Number.POSITIVE_INFINITY;
+    this.stopListening = this.file.onSync({
+      // Everything committed before the fsync starts (by any connection) is covered by it.
+      before: () => (this.syncingThrough = this.db.open ? this.sql.maxPosition.get()?.p ?? 0 : this.syncingThrough),
+      after: () => (this.durableThrough = Math.max(this.durableThrough, this.syncingThrough)),
+    });
+  }
+
+  /** Waits until rows up to `position` are on disk (at most one fsync), so a read may return them. */
+  private async durable(position: number): Promise<void> {
+    if (position <= this.durableThrough) return;
+    // The fsync running now covers the row if it was committed before that fsync started.
+    if (position <= this.syncingThrough) {
+      await this.file.syncInFlight();
+      if (position <= this.durableThrough) return;
+    }
+    await this.file.durable();
   }
 
   async append(streamId: string, events: readonly NewEvent[], expected: ExpectedVersion = 'any'): Promise<AppendResult> {
     this.assertOpen();
     validateAppend(streamId, events);
-    const attempt = await withBusyRetry(this.service, this.busy, () => {
-      try {
-        return this.appendTx(streamId, events, expected);
-      } catch (err) {
-        if (err instanceof IdsAlreadyStored) return { idsStored: true } as const;
-        throw err;
-      }
-    });
+    const attempt = await this.file.write((): Attempt => this.appendInTransaction(streamId, events, expected));
     if ('result' in attempt) return attempt.result;
     // Slow path, outside the write lock: an exact replay of stored ids wins over any version
     // check; a partial overlap is a DuplicateEventError; otherwise it was a plain conflict.
     const versions = events.map((e) => this.sql.versionOfId.get(streamId, e.eventId)?.version);
     const replay = replayedVersions(streamId, events.map((e) => e.eventId), versions);
     if (replay) {
-      const stored = this.sql.forward.all(streamId, replay[0]!, replay[replay.length - 1]!, MAX_TIME, replay.length).map(toEvent);
+      const rows = this.sql.forward.all(streamId, replay[0]!, replay[replay.length - 1]!, MAX_TIME, replay.length);
+      await this.durable(rows[rows.length - 1]!.position);
+      const stored = rows.map(toEvent);
       const last = stored[stored.length - 1]!;
       return { streamId, nextVersion: last.version, position: last.position, events: stored, idempotentReplay: true };
     }
@@ -147,7 +168,8 @@ export class SqliteEventStore implements EventStore {
     try {
       lastPosition = Number(this.insertStatement(n).run(...params).lastInsertRowid);
     } catch (err) {
-      if (sqliteCode(err) === 'SQLITE_CONSTRAINT_UNIQUE') throw new IdsAlreadyStored();
+      // A failed statement backs out its own rows (SQLite statement atomicity): nothing was written.
+      if (sqliteCode(err) === 'SQLITE_CONSTRAINT_UNIQUE') return { idsStored: true };
       throw err;
     }
     // One statement under the write lock: its rows got consecutive rowids ending at lastPosition.
@@ -178,12 +200,13 @@ export class SqliteEventStore implements EventStore {
     const r = resolveStreamRead(options);
     if (r.maxCount === 0) return [];
     const asOf = r.asOfMs === undefined ? MAX_TIME : new Date(r.asOfMs).toISOString();
-    return withBusyRetry(this.service, this.busy, () => {
-      const rows = r.direction === 'forward'
-        ? this.sql.forward.all(streamId, r.fromVersion ?? 0, r.asOfVersion, asOf, r.maxCount)
-        : this.sql.backward.all(streamId, Math.min(r.fromVersion ?? Number.MAX_SAFE_INTEGER, r.asOfVersion), asOf, r.maxCount);
-      return rows.map(toEvent);
-    });
+    const rows = await withBusyRetry(this.service, this.busy, () => (r.direction === 'forward'
+      ? this.sql.forward.all(streamId, r.fromVersion ?? 0, r.asOfVersion, asOf, r.maxCount)
+      : this.sql.backward.all(streamId, Math.min(r.fromVersion ?? Number.MAX_SAFE_INTEGER, r.asOfVersion), asOf, r.maxCount)));
+    if (rows.length === 0) return [];
+    // Versions grow with positions: the newest row read has the highest position.
+    await this.durable(rows[r.direction === 'forward' ? rows.length - 1 : 0]!.position);
+    return rows.map(toEvent);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllPage> {
@@ -192,7 +215,9 @@ export class SqliteEventStore implements EventStore {
     const limit = resolveReadAllLimit(options);
     // One row more than the page tells whether the page reached the end.
     const rows = await withBusyRetry(this.service, this.busy, () => this.sql.after.all(after, limit + 1));
-    const events = rows.slice(0, limit).map(toEvent);
+    const page = rows.slice(0, limit);
+    if (page.length > 0) await this.durable(page[page.length - 1]!.position);
+    const events = page.map(toEvent);
     const last = events[events.length - 1];
     return { events, checkpoint: last ? last.position : options.after, isEnd: rows.length <= limit };
   }
@@ -200,19 +225,20 @@ export class SqliteEventStore implements EventStore {
   async streamInfo(streamId: string): Promise<StreamInfo> {
     this.assertOpen();
     checkStreamId(streamId);
-    return withBusyRetry(this.service, this.busy, () => {
-      const head = this.sql.head.get(streamId);
-      const first = this.sql.first.get(streamId);
-      if (!head || !first) return { streamId, exists: false, version: 0 };
-      return { streamId, exists: true, version: head.version, createdAt: first.recorded_at, updatedAt: head.recorded_at };
-    });
+    const { head, first } = await withBusyRetry(this.service, this.busy, () => ({ head: this.sql.head.get(streamId), first: this.sql.first.get(streamId) }));
+    if (!head || !first) return { streamId, exists: false, version: 0 };
+    await this.durable(head.position);
+    return { streamId, exists: true, version: head.version, createdAt: first.recorded_at, updatedAt: head.recorded_at };
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (this.closed) return;
+    this.closed = true;
+    this.stopListening();
+    await this.file.release();
   }
 
   private assertOpen(): void {
-    if (!this.db.open) throw new ClosedStoreError(`SqliteEventStore (${this.service})`);
+    if (this.closed || !this.db.open) throw new ClosedStoreError(`SqliteEventStore (${this.service})`);
   }
 }

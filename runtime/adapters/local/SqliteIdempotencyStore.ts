@@ -1,14 +1,15 @@
 /**
  * IdempotencyStore on the local SQLite file: first writer wins per key until expiry (by the
- * injected clock). The check and the write share one BEGIN IMMEDIATE transaction. Expired
- * records are purged in bulk every PURGE_EVERY stores, so the table does not grow forever.
+ * injected clock). The check and the write share one BEGIN IMMEDIATE transaction (the group
+ * transaction of the file's shared connection: sqlite/sharedFile.ts). Expired records are purged
+ * in bulk every PURGE_EVERY stores, so the table does not grow forever.
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { systemClock, type Clock, type IdempotencyRecord, type IdempotencyStore } from '../../ports';
 import { ClosedStoreError } from './ClosedStoreError';
 import { checkIdempotencyArgs } from './InMemoryIdempotencyStore';
 import { withBusyRetry, type BusyPolicy } from './sqlite/busy';
-import { openDatabase, type SqliteOptions } from './sqlite/openDatabase';
+import { SqliteFile, type SharedFileOptions } from './sqlite/sharedFile';
 
 interface Row {
   key: string;
@@ -22,6 +23,7 @@ const PURGE_EVERY = 256;
 const toRecord = (r: Row): IdempotencyRecord => ({ key: r.key, value: JSON.parse(r.value) as unknown, storedAt: r.stored_at, expiresAt: r.expires_at });
 
 export class SqliteIdempotencyStore implements IdempotencyStore {
+  private readonly file: SqliteFile;
   private readonly db: Database;
   private readonly service: string;
   private readonly busy: BusyPolicy;
@@ -30,10 +32,11 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   private readonly put: Statement<[string, string, string, string, number]>;
   private readonly purge: Statement<[number]>;
   private storesSincePurge = 0;
-  private readonly putTx: (key: string, json: string, ttlSeconds: number) => { stored: boolean; record: IdempotencyRecord };
+  private closed = false;
 
-  constructor(options: SqliteOptions & { readonly clock?: Clock }) {
-    ({ db: this.db, service: this.service, busy: this.busy } = openDatabase(options));
+  constructor(options: SharedFileOptions & { readonly clock?: Clock }) {
+    this.file = SqliteFile.open(options);
+    ({ db: this.db, service: this.service, busy: this.busy } = this.file);
     this.clock = options.clock ?? systemClock;
     this.live = this.db.prepare('SELECT key, value, stored_at, expires_at FROM idempotency WHERE key = ? AND expires_ms > ?');
     this.put = this.db.prepare(
@@ -41,7 +44,13 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
        ON CONFLICT (key) DO UPDATE SET value = excluded.value, stored_at = excluded.stored_at,
          expires_at = excluded.expires_at, expires_ms = excluded.expires_ms`,
     );
-    const tx = this.db.transaction((key: string, json: string, ttlSeconds: number) => {
+    this.purge = this.db.prepare('DELETE FROM idempotency WHERE expires_ms <= ?');
+  }
+
+  async putIfAbsent(key: string, value: unknown, ttlSeconds: number): Promise<{ stored: boolean; record: IdempotencyRecord }> {
+    this.assertOpen();
+    const json = checkIdempotencyArgs(key, value, ttlSeconds);
+    return this.file.write(() => {
       const now = this.clock.now().getTime();
       const existing = this.live.get(key, now);
       if (existing) return { stored: false, record: toRecord(existing) };
@@ -54,14 +63,6 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
       }
       return { stored: true, record: toRecord(row) };
     });
-    this.purge = this.db.prepare('DELETE FROM idempotency WHERE expires_ms <= ?');
-    this.putTx = (key, json, ttlSeconds) => tx.immediate(key, json, ttlSeconds);
-  }
-
-  async putIfAbsent(key: string, value: unknown, ttlSeconds: number): Promise<{ stored: boolean; record: IdempotencyRecord }> {
-    this.assertOpen();
-    const json = checkIdempotencyArgs(key, value, ttlSeconds);
-    return withBusyRetry(this.service, this.busy, () => this.putTx(key, json, ttlSeconds));
   }
 
   async get(key: string): Promise<IdempotencyRecord | undefined> {
@@ -72,10 +73,12 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (this.closed) return;
+    this.closed = true;
+    await this.file.release();
   }
 
   private assertOpen(): void {
-    if (!this.db.open) throw new ClosedStoreError(`SqliteIdempotencyStore (${this.service})`);
+    if (this.closed || !this.db.open) throw new ClosedStoreError(`SqliteIdempotencyStore (${this.service})`);
   }
 }

@@ -1,13 +1,14 @@
 /**
  * SnapshotStore on the local SQLite file: one row per (stream, version), so temporal loads
- * (maxVersion) and state-shape filtering (stateVersion) are one indexed query.
+ * (maxVersion) and state-shape filtering (stateVersion) are one indexed query. Saves join the
+ * group transaction of the file's shared connection (sqlite/sharedFile.ts).
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { LoadSnapshotOptions, Snapshot, SnapshotStore } from '../../ports';
 import { ClosedStoreError } from './ClosedStoreError';
 import { checkLoadOptions, checkSnapshot } from './SnapshotRules';
 import { withBusyRetry, type BusyPolicy } from './sqlite/busy';
-import { openDatabase, type SqliteOptions } from './sqlite/openDatabase';
+import { SqliteFile, type SharedFileOptions } from './sqlite/sharedFile';
 
 interface SnapshotRow {
   stream_id: string;
@@ -19,14 +20,17 @@ interface SnapshotRow {
 }
 
 export class SqliteSnapshotStore implements SnapshotStore {
+  private readonly file: SqliteFile;
   private readonly db: Database;
   private readonly service: string;
   private readonly busy: BusyPolicy;
   private readonly upsert: Statement<[string, number, string, number, string, string]>;
   private readonly latest: Statement<[string, number, number | null, number | null], SnapshotRow>;
+  private closed = false;
 
-  constructor(options: SqliteOptions) {
-    ({ db: this.db, service: this.service, busy: this.busy } = openDatabase(options));
+  constructor(options: SharedFileOptions) {
+    this.file = SqliteFile.open(options);
+    ({ db: this.db, service: this.service, busy: this.busy } = this.file);
     this.upsert = this.db.prepare(
       `INSERT INTO snapshots (stream_id, version, aggregate_type, state_version, state, taken_at) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (stream_id, version) DO UPDATE SET
@@ -41,7 +45,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
   async save(snapshot: Snapshot): Promise<void> {
     this.assertOpen();
     const state = checkSnapshot(snapshot);
-    await withBusyRetry(this.service, this.busy, () =>
+    await this.file.write(() =>
       this.upsert.run(snapshot.streamId, snapshot.version, snapshot.aggregateType, snapshot.stateVersion, state, snapshot.takenAt),
     );
   }
@@ -65,10 +69,12 @@ export class SqliteSnapshotStore implements SnapshotStore {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (this.closed) return;
+    this.closed = true;
+    await this.file.release();
   }
 
   private assertOpen(): void {
-    if (!this.db.open) throw new ClosedStoreError(`SqliteSnapshotStore (${this.service})`);
+    if (this.closed || !this.db.open) throw new ClosedStoreError(`SqliteSnapshotStore (${this.service})`);
   }
 }
