@@ -60,6 +60,13 @@ export interface CommandHandlerDeps {
   readonly retryBackoffMs?: { readonly base: number; readonly max: number };
   /** How long a command id is remembered; default 7 days. */
   readonly idempotencyTtlSeconds?: number;
+  /**
+   * Keep the state of up to this many recently used streams in memory (LRU); a load then reads
+   * only the events after the kept version instead of snapshot + tail. Default 0 (off): every
+   * load goes to the stores. Safe with other writers (the events after the kept version are
+   * always read and folded); costs the memory of the kept states.
+   */
+  readonly stateCacheSize?: number;
 }
 
 export interface CommandStats {
@@ -68,8 +75,43 @@ export interface CommandStats {
   replays: number;
 }
 
+/** A stream's state as of a version, kept by the command handler between commands. */
+interface KnownState {
+  readonly state: unknown;
+  readonly version: number;
+  readonly snapshotVersion: number;
+}
+
+/** Least-recently-used map of stream id -> known state (a Map iterates in insertion order). */
+class StateCache {
+  private readonly map = new Map<string, KnownState>();
+  constructor(private readonly max: number) {}
+
+  get(streamId: string): KnownState | undefined {
+    const known = this.map.get(streamId);
+    if (known) {
+      this.map.delete(streamId);
+      this.map.set(streamId, known);
+    }
+    return known;
+  }
+
+  set(streamId: string, known: KnownState): void {
+    const current = this.map.get(streamId);
+    if (current && current.version > known.version) return;
+    this.map.delete(streamId);
+    this.map.set(streamId, known);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
+  }
+
+  delete(streamId: string): void {
+    this.map.delete(streamId);
+  }
+}
+
 export class CommandHandler {
   readonly stats: CommandStats = { commands: 0, conflictsRetried: 0, replays: 0 };
+  private readonly cache: StateCache | undefined;
   private readonly pipeline: EventPipeline;
   private readonly ids: Ids;
   private readonly validator = new PayloadValidator();
@@ -85,6 +127,9 @@ export class CommandHandler {
     this.ttl = deps.idempotencyTtlSeconds ?? 7 * 24 * 3600;
     this.backoffBaseMs = deps.retryBackoffMs?.base ?? 2;
     this.backoffMaxMs = deps.retryBackoffMs?.max ?? 50;
+    const cacheSize = deps.stateCacheSize ?? 0;
+    if (!(Number.isInteger(cacheSize) && cacheSize >= 0)) throw new InvalidArgumentError('stateCacheSize', `must be an integer >= 0, got ${String(cacheSize)}`);
+    this.cache = cacheSize > 0 ? new StateCache(cacheSize) : undefined;
   }
 
   /** Handles a command inside a `command <Aggregate>.<Type>` span (child of `req.traceparent` when given). */
@@ -135,8 +180,21 @@ export class CommandHandler {
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await this.attempt(decider, req, streamId, name, commandId, ctx);
-        const { stored, record } = await this.deps.idempotency.putIfAbsent(key, { ...result, commandType: req.type }, this.ttl);
-        return stored ? result : this.replay(record.value as CommandResult, commandId, name, req.type);
+        let put: Awaited<ReturnType<IdempotencyStore['putIfAbsent']>>;
+        try {
+          put = await this.deps.idempotency.putIfAbsent(key, { ...result, commandType: req.type }, this.ttl);
+        } catch (err) {
+          // The next try must load the stream in full: its tail then shows this command's events
+          // and the retry becomes a replay (the kept state would hide them).
+          this.cache?.delete(streamId);
+          throw err;
+        }
+        if (put.stored) return result;
+        const first = put.record.value as CommandResult & { commandType?: string };
+        // This call appended the events, but another handler saw them in the stream before our
+        // record was written (its crash-recovery path) and recorded them first: still ours.
+        if (!result.replayed && first.stream === name && first.commandType === req.type && first.version === result.version) return result;
+        return this.replay(first, commandId, name, req.type);
       } catch (err) {
         if (isConcurrencyError(err)) instruments().conflicts.add(1, { aggregate: decider.aggregateType });
         const retry = isConcurrencyError(err) && req.expectedVersion === undefined && attempt < this.maxAttempts;
@@ -152,7 +210,7 @@ export class CommandHandler {
 
   private async attempt(decider: AnyDecider, req: CommandRequest, streamId: string, name: string, commandId: string, ctx: Context): Promise<CommandResult> {
     const loaded = await inSpan('load', ctx, { attributes: { 'nexus.stream': streamId } }, async (span) => {
-      const l = await loadAggregate(this.deps, decider, streamId);
+      const l = await this.load(decider, streamId);
       span.setAttributes({ 'nexus.version': l.version, 'nexus.snapshot_version': l.snapshotVersion, 'nexus.tail_events': l.tail.length });
       return l;
     });
@@ -214,15 +272,38 @@ export class CommandHandler {
       appended = (await this.deps.eventStore.readStream(streamId)).filter((e) => e.metadata.commandId === commandId);
       replayed = true;
     }
-    if (!replayed && this.deps.snapshotter) {
-      this.deps.snapshotter.afterAppend({
-        decider, streamId, previousVersion: loaded.version, loadedSnapshotVersion: loaded.snapshotVersion,
-        // Fold what was stored, read back as a load would see it, so the snapshot equals a fresh load.
-        version: appended[appended.length - 1]!.version,
-        state: fold(decider, loaded.state, this.pipeline.afterRead(appended).map((e) => toDomainEvent<DomainEvent>(e))),
-      });
+    if (replayed) {
+      this.cache?.delete(streamId);
+    } else if (this.deps.snapshotter || this.cache) {
+      // Fold what was stored, read back as a load would see it, so the snapshot (and the kept
+      // state) equals a fresh load.
+      const version = appended[appended.length - 1]!.version;
+      const state = fold(decider, loaded.state, this.pipeline.afterRead(appended).map((e) => toDomainEvent<DomainEvent>(e)));
+      this.cache?.set(streamId, { state, version, snapshotVersion: loaded.snapshotVersion });
+      this.deps.snapshotter?.afterAppend({ decider, streamId, previousVersion: loaded.version, loadedSnapshotVersion: loaded.snapshotVersion, version, state });
     }
     return this.resultOf(req, name, commandId, appended, replayed);
+  }
+
+  /**
+   * Snapshot + tail from the stores, or — when the stream's state is kept — the kept state plus
+   * the events after it. The kept state plays the part of a snapshot: the tail is then only the
+   * events after it, and a retried command whose events are older is recognised, as under a
+   * snapshot, by its idempotency record or its deterministic event ids.
+   */
+  private async load(decider: AnyDecider, streamId: string): Promise<LoadedAggregate<unknown>> {
+    const known = this.cache?.get(streamId);
+    if (!known) {
+      const loaded = await loadAggregate(this.deps, decider, streamId);
+      this.cache?.set(streamId, { state: loaded.state, version: loaded.version, snapshotVersion: loaded.snapshotVersion });
+      return loaded;
+    }
+    const tail = this.pipeline.afterRead(await this.deps.eventStore.readStream(streamId, { fromVersion: known.version + 1 }));
+    if (tail.length === 0) return { state: known.state, version: known.version, snapshotVersion: known.snapshotVersion, tail };
+    const state = fold(decider, known.state, tail.map((e) => toDomainEvent<DomainEvent>(e)));
+    const version = tail[tail.length - 1]!.version;
+    this.cache?.set(streamId, { state, version, snapshotVersion: known.snapshotVersion });
+    return { state, version, snapshotVersion: known.snapshotVersion, tail };
   }
 
   private resultOf(req: CommandRequest, stream: string, commandId: string, events: readonly StoredEvent[], replayed: boolean): CommandResult {

@@ -88,7 +88,9 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
     const aggregates = new AggregateRegistry(LOCAL_DECIDERS);
     const { eventStore, snapshots, checkpoints, idempotency, bus, search, notifier } = runtime;
     const snapshotter = new Snapshotter({ eventStore, snapshots, checkpoints, aggregates, pipeline, clock: runtime.clock, logger: log }, manifest.snapshots);
-    const commands = new CommandHandler({ eventStore, snapshots, idempotency, aggregates, pipeline, snapshotter, ids: runtime.ids });
+    // Hot aggregates' state kept in memory: a command reads only the events after it instead of
+    // a snapshot plus a tail of up to everyNEvents events to fold (e.g. a busy Inventory SKU).
+    const commands = new CommandHandler({ eventStore, snapshots, idempotency, aggregates, pipeline, snapshotter, ids: runtime.ids, stateCacheSize: 10_000 });
     if (options.readSide !== false) {
       readSide = new ReadSide({ eventStore, bus, checkpoints, search, notifier }, {
         routing: manifest.routing,
