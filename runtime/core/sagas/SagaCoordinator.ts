@@ -37,6 +37,13 @@ export interface SagaDeps {
   readonly timeoutPollMs?: number;
   readonly retry?: RetryPolicy;
   readonly maxAttempts?: number;
+  /**
+   * Saga inputs handled at once (deliveries of different partition keys, i.e. different causing
+   * streams; one stream's inputs stay in order); default 8. Each input waits on several durable
+   * writes in turn (reaction, timeout index, command, next reaction): running instances side by
+   * side lets those waits overlap — and share commits — instead of adding up.
+   */
+  readonly concurrency?: number;
   readonly onError?: (err: unknown) => void;
   /**
    * The governed pipeline: every SagaReacted event is validated against its registered schema
@@ -89,7 +96,7 @@ export class SagaCoordinator<S> {
     for (const path of paths) {
       this.subs.push(await this.deps.bus.subscribe({
         group: `saga.${this.definition.name}${path === 'core' ? '' : '.noncritical'}`, path, maxAttempts: this.deps.maxAttempts ?? 5,
-        handler: (d) => this.onDelivery(d),
+        concurrency: this.deps.concurrency ?? 8, handler: (d) => this.onDelivery(d),
       }));
     }
     const tick = (): void => {
