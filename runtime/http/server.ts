@@ -11,7 +11,7 @@ import type { AggregateRegistry } from '../core/aggregate';
 import type { CommandHandler } from '../core/commandHandler';
 import type { EventPipeline } from '../core/pipeline';
 import type { Snapshotter } from '../core/snapshots';
-import { createVerifier, installAuth, type AuthConfig, type TokenVerifier } from './auth';
+import { createVerifier, installAuth, type AuthConfig, type AuthContext, type TokenVerifier } from './auth';
 import { installErrorHandler } from './errors';
 import { commandRoutes } from './routes/commands';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
@@ -62,7 +62,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.decorate('nexus', deps);
   for (const setup of deps.setup ?? []) void app.register(unencapsulated(setup));
   installErrorHandler(app);
-  installAuth(app, 'verify' in deps.auth ? deps.auth.verify : createVerifier(deps.auth));
+  installAuth(app, 'verify' in deps.auth ? deps.auth.verify : deps.auth.hs256Secret ? rememberVerified(createVerifier(deps.auth)) : createVerifier(deps.auth));
 
   const eventStoreCheck: ReadinessCheck = {
     name: 'eventStore',
@@ -75,6 +75,45 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   void app.register(streamRoutes, { eventStore: readOnlyEventStore(deps.eventStore, 'the stream query handler'), pipeline: deps.pipeline });
   for (const plugin of deps.plugins ?? []) void app.register(plugin);
   return app;
+}
+
+/** Tokens verified at most this long ago are not verified again (HS256 only). */
+const VERIFIED_TTL_MS = 60_000;
+const VERIFIED_MAX = 1_000;
+
+/**
+ * Remembers tokens that passed verification (keyed by the exact token string) until the earlier
+ * of their `exp` and VERIFIED_TTL_MS, so a client sending the same bearer token on every request
+ * pays the HS256 check once a minute instead of every time (~0.7 ms of the event loop each under
+ * load). Only for a shared secret: it cannot be rotated under a running process, unlike a JWKS key
+ * set. Failures are never remembered; `exp` is honoured without the clock tolerance (a token near
+ * its expiry is simply verified again).
+ */
+export function rememberVerified(verify: TokenVerifier, now: () => number = Date.now): TokenVerifier {
+  const verified = new Map<string, { readonly auth: AuthContext; readonly until: number }>();
+  return async (token) => {
+    const t = now();
+    const hit = verified.get(token);
+    if (hit && hit.until > t) return hit.auth;
+    verified.delete(token);
+    const auth = await verify(token);
+    const until = Math.min(t + VERIFIED_TTL_MS, expiryMs(token) ?? Number.POSITIVE_INFINITY);
+    if (until > t) {
+      verified.set(token, { auth, until });
+      if (verified.size > VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+    }
+    return auth;
+  };
+}
+
+/** The token's `exp` in ms (it was verified, so its payload is well-formed JSON), if it has one. */
+function expiryMs(token: string): number | undefined {
+  try {
+    const exp = (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown }).exp;
+    return typeof exp === 'number' ? exp * 1000 : undefined;
+  } catch {
+    return 0;
+  }
 }
 
 /** Marks a plugin like fastify-plugin does, so it applies to the root instance. */
