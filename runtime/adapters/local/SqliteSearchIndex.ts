@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
-  IndexNotFoundError, type IndexDefinition, type SearchDocument, type SearchIndex, type SearchPage, type SearchQuery,
+  IndexNotFoundError, type FieldType, type IndexDefinition, type SearchDocument, type SearchIndex, type SearchPage, type SearchQuery,
 } from '../../ports/SearchIndex';
 import { UnavailableError } from '../../ports/errors';
 import {
@@ -21,6 +21,38 @@ interface Meta {
   readonly id: number;
   readonly fields: ResolvedField[];
   readonly searchable: ResolvedField[];
+  readonly typeOf: ReadonlyMap<string, FieldType>;
+}
+
+/**
+ * The happy path of checkDocuments without its per-field arrays (a rebuild upserts every
+ * document of a projection). Never more lenient: a document it does not accept goes through
+ * checkDocuments, which throws the shared, field-naming error or accepts it.
+ */
+function plainlyValid(typeOf: ReadonlyMap<string, FieldType>, documents: readonly SearchDocument[]): boolean {
+  for (const d of documents) {
+    if (typeof d?.id !== 'string' || d.id.length === 0 || d.id.length > 512) return false;
+    for (const k in d) {
+      const v = d[k];
+      if (k === 'id' || v === null || v === undefined) continue;
+      const type = typeOf.get(k);
+      if (type === 'number') {
+        if (typeof v !== 'number' || !Number.isFinite(v)) return false;
+      } else if (type === 'boolean') {
+        if (typeof v !== 'boolean') return false;
+      } else if (type === undefined || typeof v !== 'string' || (type === 'date' && Number.isNaN(Date.parse(v)))) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+/** The prepared write statements of one index (prepared once, not per upsert). */
+interface Writer {
+  readonly insert: Database.Statement<[string, string]>;
+  readonly update: Database.Statement<[string, string], { rid: number }>;
+  readonly fts?: { readonly del: Database.Statement<[number]>; readonly ins: Database.Statement<unknown[]> };
 }
 
 const col = (f: ResolvedField): string => (f.name === 'id' ? 'd.id' : `json_extract(d.doc, '$.${f.name}')`);
@@ -48,6 +80,8 @@ function translate<T>(what: string, fn: () => T): T {
 export class SqliteSearchIndex implements SearchIndex {
   private readonly db: Database.Database;
   private readonly metas = new Map<string, Meta>();
+  /** By index id (ids are never reused: AUTOINCREMENT). */
+  private readonly writers = new Map<number, Writer>();
 
   constructor(readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -56,6 +90,9 @@ export class SqliteSearchIndex implements SearchIndex {
     // Read models can always be rebuilt from the event store: NORMAL is enough.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    // Checkpoint every ~40 MB of WAL instead of ~4 MB: a rebuild writes tens of MB, and every
+    // checkpoint costs two fsyncs (measured: ten WAL fsyncs, ~250 ms, in a 100k-event rebuild).
+    this.db.pragma('wal_autocheckpoint = 10000');
     this.db.exec('CREATE TABLE IF NOT EXISTS search_indexes (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE, definition TEXT NOT NULL)');
   }
 
@@ -88,6 +125,7 @@ export class SqliteSearchIndex implements SearchIndex {
     });
     translate('drop index', () => tx.immediate());
     this.metas.delete(index);
+    this.writers.delete(m.id);
   }
 
   async listIndexes(): Promise<string[]> {
@@ -97,23 +135,27 @@ export class SqliteSearchIndex implements SearchIndex {
 
   async upsert(index: string, documents: readonly SearchDocument[]): Promise<void> {
     const m = this.requireIndex(index);
-    checkDocuments(index, m.fields, documents);
-    const putDoc = this.db.prepare<[string, string], { rid: number }>(
-      `INSERT INTO si_docs_${m.id} (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc RETURNING rid`,
-    );
-    const fts = m.searchable.length > 0
-      ? {
-          del: this.db.prepare(`DELETE FROM si_fts_${m.id} WHERE rowid = ?`),
-          ins: this.db.prepare(`INSERT INTO si_fts_${m.id} (rowid, ${m.searchable.map((f) => f.name).join(', ')}) VALUES (?${', ?'.repeat(m.searchable.length)})`),
-        }
-      : undefined;
+    if (!plainlyValid(m.typeOf, documents)) checkDocuments(index, m.fields, documents);
+    const w = this.writer(m);
     const tx = this.db.transaction(() => {
-      for (const d of documents) {
-        const { rid } = putDoc.get(d.id, JSON.stringify(d))!;
-        if (fts) {
-          fts.del.run(rid);
-          fts.ins.run(rid, ...m.searchable.map((f) => (typeof d[f.name] === 'string' ? (d[f.name] as string) : null)));
-        }
+      // Documents first, then their FTS rows: interleaving the two tables costs twice as much.
+      // A new document (the common case in a rebuild) has no FTS row to delete.
+      const rids: number[] = new Array<number>(documents.length);
+      const replaced: boolean[] = new Array<boolean>(documents.length);
+      for (let i = 0; i < documents.length; i++) {
+        const d = documents[i]!;
+        const json = JSON.stringify(d);
+        const inserted = w.insert.run(d.id, json);
+        replaced[i] = inserted.changes === 0;
+        rids[i] = replaced[i] ? w.update.get(json, d.id)!.rid : Number(inserted.lastInsertRowid);
+      }
+      if (!w.fts) return;
+      for (let i = 0; i < documents.length; i++) {
+        const d = documents[i]!;
+        if (replaced[i]) w.fts.del.run(rids[i]!);
+        const params: unknown[] = [rids[i]];
+        for (const f of m.searchable) params.push(typeof d[f.name] === 'string' ? d[f.name] : null);
+        w.fts.ins.run(params);
       }
     });
     translate('upsert', () => tx.immediate());
@@ -191,19 +233,39 @@ export class SqliteSearchIndex implements SearchIndex {
     const row = this.db.prepare<[string], { id: number; definition: string }>('SELECT id, definition FROM search_indexes WHERE name = ?').get(index);
     if (!row) return undefined;
     const fields = JSON.parse(row.definition) as ResolvedField[];
-    const m = { id: row.id, fields, searchable: fields.filter((f) => f.searchable) };
+    const m = { id: row.id, fields, searchable: fields.filter((f) => f.searchable), typeOf: new Map(fields.map((f) => [f.name, f.type])) };
     this.metas.set(index, m);
     return m;
   }
 
+  private writer(m: Meta): Writer {
+    let w = this.writers.get(m.id);
+    if (!w) {
+      w = {
+        insert: this.db.prepare(`INSERT INTO si_docs_${m.id} (id, doc) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`),
+        update: this.db.prepare(`UPDATE si_docs_${m.id} SET doc = ? WHERE id = ? RETURNING rid`),
+        fts: m.searchable.length > 0
+          ? {
+              del: this.db.prepare(`DELETE FROM si_fts_${m.id} WHERE rowid = ?`),
+              ins: this.db.prepare(`INSERT INTO si_fts_${m.id} (rowid, ${m.searchable.map((f) => f.name).join(', ')}) VALUES (?${', ?'.repeat(m.searchable.length)})`),
+            }
+          : undefined,
+      };
+      this.writers.set(m.id, w);
+    }
+    return w;
+  }
+
   private requireIndex(index: string): Meta {
     const m = this.meta(index);
-    // Another process may have dropped it: re-check the catalogue before trusting the cache.
-    if (!m || !this.db.prepare('SELECT 1 FROM search_indexes WHERE id = ?').get(m.id)) {
-      this.metas.delete(index);
-      throw new IndexNotFoundError(index);
-    }
-    return m;
+    if (m && this.db.prepare('SELECT 1 FROM search_indexes WHERE id = ?').get(m.id)) return m;
+    // Another connection dropped it (and may have created it again, under a new id): forget the
+    // cached tables and statements, and look the name up once more.
+    this.metas.delete(index);
+    if (m) this.writers.delete(m.id);
+    const fresh = m ? this.meta(index) : undefined;
+    if (!fresh) throw new IndexNotFoundError(index);
+    return fresh;
   }
 
   private assertOpen(): void {

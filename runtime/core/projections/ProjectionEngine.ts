@@ -3,12 +3,14 @@
  * against a staged view of the documents, fills gaps from the event store (ProjectionGapError:
  * earlier versions of a stream are read and applied first), and writes the staged documents
  * in one upsert per flush. Used both by the live runner (flush per delivery) and by rebuilds
- * (flush per page, documents cached because a fresh index holds nothing else).
+ * (flush per page into a fresh index: a document is read back only if an earlier page wrote it).
+ * A rebuild applies every event of the log through here, so the per-event path allocates little:
+ * one reused staging context per gap-fill depth, bookkeeping kept as Maps until written.
  */
 import type { EventStore } from '../../ports/EventStore';
 import type { StoredEvent } from '../../ports/events';
 import type { SearchDocument, SearchIndex } from '../../ports/SearchIndex';
-import { isProjectionGapError, serializeDocument, type ProjectionContext, type ProjectionDefinition } from './projection';
+import { isProjectionGapError, serializeDocument, type ProjectionContext, type ProjectionDefinition, type ProjectionHandler } from './projection';
 
 export interface EngineStats {
   applied: number;
@@ -20,69 +22,155 @@ export interface EngineStats {
 export type ApplyOutcome = 'applied' | 'duplicate' | 'ignored';
 
 const MAX_GAP_FILLS = 20;
-const CACHE_LIMIT = 100_000;
+const WRITTEN_LIMIT = 1_000_000;
+/** Documents per upsert call: well within every adapter's batch limits (Azure AI Search: 1000 documents, 16 MB). */
+const UPSERT_BATCH = 500;
+
+/**
+ * The documents one handler call stages (joining the engine's batch only when the handler
+ * succeeds), and the event being applied. One per gap-fill depth, reused from event to event
+ * with its callbacks bound once: the per-event path allocates no closures and no async frames.
+ */
+class Staging implements ProjectionContext {
+  readonly docs = new Map<string, SearchDocument | null>();
+  duplicate = false;
+  /** An event is being applied with this staging (a concurrent apply gets a staging of its own). */
+  busy = false;
+  event!: StoredEvent;
+  handler!: ProjectionHandler;
+  depth = 0;
+  fills = 0;
+
+  constructor(private readonly engine: ProjectionEngine) {}
+
+  reset(): void {
+    this.docs.clear();
+    this.duplicate = false;
+  }
+
+  get = (id: string): Promise<SearchDocument | undefined> => {
+    const staged = this.docs.get(id);
+    if (staged !== undefined) return Promise.resolve(staged ?? undefined);
+    return this.docs.has(id) ? Promise.resolve(undefined) : this.engine.read(id);
+  };
+
+  put = (doc: SearchDocument): void => {
+    this.docs.set(doc.id, doc);
+  };
+
+  remove = (id: string): void => {
+    this.docs.set(id, null);
+  };
+
+  onDuplicate = (): void => {
+    this.duplicate = true;
+  };
+
+  readonly succeeded = (): ApplyOutcome => this.engine.commit(this);
+  readonly failed = (err: unknown): Promise<ApplyOutcome> => this.engine.afterFailure(this, err);
+}
+
+const IGNORED: Promise<ApplyOutcome> = Promise.resolve('ignored');
 
 export class ProjectionEngine {
   readonly stats: EngineStats = { applied: 0, duplicates: 0, ignored: 0, gapsFilled: 0 };
-  /** Documents known in this batch (null = deleted); authoritative for a fresh index. */
-  private readonly cache = new Map<string, SearchDocument | null>();
-  private readonly dirty = new Set<string>();
-  /** Ids written since the last flush (for notifications). */
-  private readonly touched = new Set<string>();
+  /** Documents staged since the last flush (null = deleted): what the next flush writes. */
+  private staged = new Map<string, SearchDocument | null>();
+  /**
+   * Fresh index only: the documents the previous flush wrote, kept as objects because the next
+   * batch often continues them (a stream spanning two pages, a customer touched on every page).
+   */
+  private carried = new Map<string, SearchDocument | null>();
+  /**
+   * Fresh index only: ids written by earlier flushes. Any other id not staged or carried does
+   * not exist (no read); older documents are read back rather than all kept in memory, where
+   * every GC cycle would copy them again.
+   */
+  private readonly written = new Set<string>();
+  private readonly stagings: Staging[] = [];
+  private readonly stage = (doc: SearchDocument | null, id: string): void => {
+    this.staged.set(id, doc);
+  };
 
   constructor(
     readonly definition: ProjectionDefinition,
     private readonly search: SearchIndex,
     private readonly store: EventStore,
     readonly index: string,
-    /** A fresh index (rebuild): documents not in the cache do not exist, no read needed. */
+    /** A fresh index no one else writes (rebuild): only what this engine wrote exists. */
     private fresh = false,
   ) {}
 
-  async apply(event: StoredEvent, depth = 0): Promise<ApplyOutcome> {
+  apply(event: StoredEvent, depth = 0): Promise<ApplyOutcome> {
     const handler = this.definition.handlers[event.type];
     if (!handler) {
       this.stats.ignored++;
-      return 'ignored';
+      return IGNORED;
     }
-    for (let fills = 0; ; fills++) {
-      const staged = new Map<string, SearchDocument | null>();
-      let duplicate = false;
-      const ctx: ProjectionContext & { onDuplicate(): void } = {
-        get: async (id) => (staged.has(id) ? staged.get(id) ?? undefined : this.read(id)),
-        put: (doc) => void staged.set(doc.id, doc),
-        remove: (id) => void staged.set(id, null),
-        onDuplicate: () => {
-          duplicate = true;
-        },
-      };
-      try {
-        await handler(event, ctx);
-      } catch (err) {
-        if (!isProjectionGapError(err) || fills >= MAX_GAP_FILLS || depth > MAX_GAP_FILLS) throw err;
-        const missing = await this.store.readStream(err.streamId, { fromVersion: err.fromVersion, maxCount: err.toVersion - err.fromVersion + 1 });
-        for (const e of missing) await this.apply(e, depth + 1);
-        this.stats.gapsFilled++;
-        continue;
-      }
-      for (const [id, doc] of staged) {
-        this.cache.set(id, doc);
-        this.dirty.add(id);
-        this.touched.add(id);
-      }
-      if (staged.size === 0 && duplicate) {
-        this.stats.duplicates++;
-        return 'duplicate';
-      }
-      this.stats.applied++;
-      return 'applied';
+    let staging = this.stagings[depth];
+    if (!staging || staging.busy) {
+      staging = new Staging(this);
+      this.stagings[depth] ??= staging;
     }
+    staging.busy = true;
+    staging.event = event;
+    staging.handler = handler;
+    staging.depth = depth;
+    staging.fills = 0;
+    return this.attempt(staging);
   }
 
-  private async read(id: string): Promise<SearchDocument | undefined> {
-    const cached = this.cache.get(id);
-    if (cached !== undefined) return cached ?? undefined;
-    if (this.cache.has(id) || this.fresh) return undefined;
+  private attempt(staging: Staging): Promise<ApplyOutcome> {
+    staging.reset();
+    let pending: Promise<unknown>;
+    try {
+      pending = staging.handler(staging.event, staging);
+    } catch (err) {
+      return this.afterFailure(staging, err);
+    }
+    return pending.then(staging.succeeded, staging.failed);
+  }
+
+  /** The handler succeeded: its staged documents join the batch. */
+  commit(staging: Staging): ApplyOutcome {
+    staging.busy = false;
+    staging.docs.forEach(this.stage);
+    if (staging.docs.size === 0 && staging.duplicate) {
+      this.stats.duplicates++;
+      return 'duplicate';
+    }
+    this.stats.applied++;
+    return 'applied';
+  }
+
+  /** The handler failed: a gap is filled from the store (earlier versions first) and the event retried; anything else is thrown. */
+  async afterFailure(staging: Staging, err: unknown): Promise<ApplyOutcome> {
+    if (!isProjectionGapError(err) || staging.fills >= MAX_GAP_FILLS || staging.depth > MAX_GAP_FILLS) {
+      staging.busy = false;
+      throw err;
+    }
+    try {
+      const missing = await this.store.readStream(err.streamId, { fromVersion: err.fromVersion, maxCount: err.toVersion - err.fromVersion + 1 });
+      for (const e of missing) await this.apply(e, staging.depth + 1);
+    } catch (fillError) {
+      staging.busy = false;
+      throw fillError;
+    }
+    this.stats.gapsFilled++;
+    staging.fills++;
+    return this.attempt(staging);
+  }
+
+  /** The document as this engine sees it: staged, carried, else (unless known absent) the index. */
+  read(id: string): Promise<SearchDocument | undefined> {
+    const staged = this.staged.get(id);
+    if (staged !== undefined) return Promise.resolve(staged ?? undefined);
+    if (this.staged.has(id)) return Promise.resolve(undefined);
+    if (this.fresh) {
+      const carried = this.carried.get(id);
+      if (carried !== undefined) return Promise.resolve(carried ?? undefined);
+      if (this.carried.has(id) || !this.written.has(id)) return Promise.resolve(undefined);
+    }
     return this.search.get(this.index, id);
   }
 
@@ -90,28 +178,32 @@ export class ProjectionEngine {
   async flush(): Promise<string[]> {
     const puts: SearchDocument[] = [];
     const deletes: string[] = [];
-    for (const id of this.dirty) {
-      const doc = this.cache.get(id);
+    for (const [id, doc] of this.staged) {
       if (doc) puts.push(serializeDocument(doc));
       else deletes.push(id);
     }
-    for (let i = 0; i < puts.length; i += 500) await this.search.upsert(this.index, puts.slice(i, i + 500));
+    for (let i = 0; i < puts.length; i += UPSERT_BATCH) await this.search.upsert(this.index, puts.slice(i, i + UPSERT_BATCH));
     if (deletes.length > 0) await this.search.delete(this.index, deletes);
-    this.dirty.clear();
-    const touched = [...this.touched];
-    this.touched.clear();
-    if (!this.fresh || this.cache.size > CACHE_LIMIT) {
-      // Live mode (other writers may exist) or a cache grown too large: read through from now on.
-      this.cache.clear();
-      this.fresh = false;
+    const touched = [...this.staged.keys()];
+    if (this.fresh) {
+      for (const d of puts) this.written.add(d.id);
+      for (const id of deletes) this.written.delete(id);
+      const previous = this.carried;
+      this.carried = this.staged;
+      this.staged = previous;
+      if (this.written.size > WRITTEN_LIMIT) {
+        // Too many ids to remember: read every document through from now on, as live mode does.
+        this.fresh = false;
+        this.written.clear();
+        this.carried.clear();
+      }
     }
+    this.staged.clear();
     return touched;
   }
 
   /** Drops staged, unflushed work (a failed delivery is redelivered and re-applied). */
   discard(): void {
-    for (const id of this.dirty) this.cache.delete(id);
-    this.dirty.clear();
-    this.touched.clear();
+    this.staged.clear();
   }
 }

@@ -18,7 +18,8 @@ export interface ProjectionContext {
   onDuplicate?(): void;
 }
 
-export type ProjectionHandler = (event: StoredEvent, ctx: ProjectionContext) => Promise<void>;
+/** Applies one event through the context; whatever the promise resolves to is ignored. */
+export type ProjectionHandler = (event: StoredEvent, ctx: ProjectionContext) => Promise<unknown>;
 
 export interface ProjectionDefinition {
   /** Stable name: consumer group `projection.<name>`, checkpoints `projection:<name>:*`. */
@@ -50,25 +51,48 @@ export const isProjectionGapError = (e: unknown): e is ProjectionGapError => has
 /**
  * A JSON-map field of a document: stored as canonical JSON text, but kept as an object while a
  * batch is being applied (the engine serialises it when it writes), so a document touched by
- * thousands of events in a rebuild is parsed once, not once per event.
+ * thousands of events in a rebuild is parsed once, not once per event. Treat the object as
+ * immutable: it may be shared with the previous version of the document.
  */
 export function jsonMap<T>(doc: SearchDocument | undefined, field: string): Record<string, T> {
   const raw = doc?.[field];
   if (typeof raw === 'string') return raw.length > 0 ? (JSON.parse(raw) as Record<string, T>) : {};
+  if (raw instanceof Map) return Object.fromEntries(raw as Map<string, T>);
   return raw !== null && typeof raw === 'object' ? (raw as Record<string, T>) : {};
+}
+
+/** A JSON-array field of a document, kept as an array while a batch is applied (as jsonMap). */
+export function jsonArray<T>(doc: SearchDocument | undefined, field: string): readonly T[] {
+  const raw = doc?.[field];
+  if (typeof raw === 'string') return raw.length > 0 ? (JSON.parse(raw) as T[]) : [];
+  return Array.isArray(raw) ? (raw as T[]) : [];
 }
 
 export function appliedVersions(doc: SearchDocument | undefined): Record<string, number> {
   return jsonMap<number>(doc, APPLIED_FIELD.name);
 }
 
-/** The document as stored: object-valued fields become canonical JSON text. */
+const NOTHING_APPLIED: ReadonlyMap<string, number> = new Map();
+
+/**
+ * The applied versions of a document as a Map: that is how a batch keeps them (copying a Map
+ * per event is cheap; an object keyed by ever-new stream ids is not), text when stored.
+ */
+function appliedMap(doc: SearchDocument | undefined): ReadonlyMap<string, number> {
+  const raw = doc?.appliedVersions;
+  if (raw instanceof Map) return raw as ReadonlyMap<string, number>;
+  if (raw === undefined || raw === null || raw === '') return NOTHING_APPLIED;
+  return new Map(Object.entries(typeof raw === 'string' ? (JSON.parse(raw) as Record<string, number>) : (raw as Record<string, number>)));
+}
+
+/** The document as stored: object-valued fields (maps too) become canonical JSON text, arrays JSON text. */
 export function serializeDocument(doc: SearchDocument): SearchDocument {
   let out: Record<string, unknown> | undefined;
-  for (const [k, v] of Object.entries(doc)) {
+  for (const k in doc) {
+    const v = doc[k];
     if (v !== null && typeof v === 'object') {
       out ??= { ...doc };
-      out[k] = Array.isArray(v) ? JSON.stringify(v) : canonicalJson(v as Record<string, unknown>);
+      out[k] = Array.isArray(v) ? JSON.stringify(v) : v instanceof Map ? canonicalMapJson(v as ReadonlyMap<string, unknown>) : canonicalJson(v as Record<string, unknown>);
     }
   }
   return (out as SearchDocument | undefined) ?? doc;
@@ -81,37 +105,49 @@ export function serializeDocument(doc: SearchDocument): SearchDocument {
  * only when `firstVersion` says so (default: documents start at the stream's version 1).
  */
 export function guard(doc: SearchDocument | undefined, event: StoredEvent, firstVersion: 'any' | 1 = 1): 'apply' | 'duplicate' {
-  const last = appliedVersions(doc)[event.streamId];
+  const last = appliedMap(doc).get(event.streamId);
   if (last !== undefined && event.version <= last) return 'duplicate';
   const expected = last === undefined ? (firstVersion === 'any' ? event.version : 1) : last + 1;
   if (event.version > expected) throw new ProjectionGapError(event.streamId, expected, event.version - 1);
   return 'apply';
 }
 
-/** Returns the document with `event` recorded as applied. */
+function copyEntry(this: Map<string, number>, version: number, stream: string): void {
+  this.set(stream, version);
+}
+
+/** Returns the document with `event` recorded as applied (a copy: `doc` and `previous` are not changed). */
 export function markApplied<T extends SearchDocument>(doc: T, event: StoredEvent, previous?: SearchDocument): T {
-  const applied = { ...appliedVersions(previous ?? doc), [event.streamId]: event.version };
-  return { ...doc, tenant: tenantOf(event), [APPLIED_FIELD.name]: applied };
+  const applied = new Map<string, number>();
+  appliedMap(previous ?? doc).forEach(copyEntry, applied);
+  applied.set(event.streamId, event.version);
+  const out: Record<string, unknown> = { ...doc };
+  out.tenant = tenantOf(event);
+  out.appliedVersions = applied;
+  return out as T;
 }
 
 /**
  * The common case in one call: guard, compute the next document (undefined = leave as is),
  * stage it with the applied version recorded. Returns false for a duplicate.
  */
-export async function updateOnce<T extends SearchDocument>(
+export function updateOnce<T extends SearchDocument>(
   ctx: ProjectionContext,
   id: string,
   event: StoredEvent,
   next: (current: T | undefined) => T | undefined,
 ): Promise<boolean> {
-  const current = (await ctx.get(id)) as T | undefined;
-  if (guard(current, event) === 'duplicate') {
-    ctx.onDuplicate?.();
-    return false;
-  }
-  const doc = next(current);
-  if (doc) ctx.put(markApplied(doc, event, current));
-  return true;
+  // A plain promise chain, not an async function: this runs once per event in a rebuild.
+  return ctx.get(id).then((found) => {
+    const current = found as T | undefined;
+    if (guard(current, event) === 'duplicate') {
+      ctx.onDuplicate?.();
+      return false;
+    }
+    const doc = next(current);
+    if (doc) ctx.put(markApplied(doc, event, current));
+    return true;
+  });
 }
 
 /**
@@ -119,7 +155,23 @@ export async function updateOnce<T extends SearchDocument>(
  * streams were applied (live delivery order differs from a rebuild's read-all order).
  */
 export function canonicalJson(map: Readonly<Record<string, unknown>>): string {
-  return JSON.stringify(Object.fromEntries(Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+  const keys = Object.keys(map);
+  if (keys.length === 1) return JSON.stringify(map);
+  keys.sort();
+  const out: Record<string, unknown> = {};
+  for (const k of keys) out[k] = map[k];
+  return JSON.stringify(out);
+}
+
+/**
+ * canonicalJson of a Map with string keys that are never array indices (stream ids), built as
+ * text: no object per document whose shape V8 would have to learn for every new stream id.
+ */
+function canonicalMapJson(map: ReadonlyMap<string, unknown>): string {
+  const keys = [...map.keys()].sort();
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) out += `${i > 0 ? ',' : ''}${JSON.stringify(keys[i])}:${JSON.stringify(map.get(keys[i]!))}`;
+  return `${out}}`;
 }
 
 /** The tenant of an event (every Nexus stream id is tenant-qualified). */
