@@ -1,10 +1,12 @@
 /**
  * Azure Runtime: the shared bundle as one Function App on the Flex Consumption plan (Node 22),
  * VNet-integrated so it reaches every private endpoint, running under the user-assigned identity
- * with identity-based connections only (no keys or connection strings). The functions in the
- * bundle's Azure entry point bind to what is configured here: HTTP (API), a Cosmos DB change-feed
- * trigger on `events` with the `leases` container (relay), Event Hubs triggers per consumer group
- * (projections, sagas) and two timers (snapshots; saga timeouts every minute). Application
+ * with identity-based connections only (no keys or connection strings). The functions the Azure
+ * package registers (runtime/entrypoints/azureFunctionsRegistration.ts) bind to the settings set
+ * here: HTTP (API), a Cosmos DB change-feed trigger on `events` with the `leases` container
+ * (relay), Event Hubs triggers per consumer group and hub (projections, sagas) and two timers
+ * (snapshots; saga timeouts every minute). The package itself (dist/azure-functions.zip) is
+ * published after `pulumi up` (ADR 0123: the deployment container is private). Application
  * Insights receives telemetry via Entra ID.
  */
 import * as pulumi from '@pulumi/pulumi';
@@ -85,8 +87,10 @@ export function azureRuntime(state: AzureState, name: string, args: RuntimeArgs,
   }, { parent });
   const appName = globalName(`${name}-func`, ctx.seed, 60);
   const clientId = f.identity.clientId;
-  const cosmosEndpoint = pulumi.output(args.eventStore.manifest).apply((m) => (m.kind === 'cosmos' ? m.endpoint : ''));
-  const ehNamespace = pulumi.output(args.bus.manifest).apply((m) => (m.kind === 'eventhubs' ? m.fullyQualifiedNamespace : ''));
+  const cosmos = pulumi.output(args.eventStore.manifest).apply((m) => (m.kind === 'cosmos' ? m : undefined));
+  const hubs = pulumi.output(args.bus.manifest).apply((m) => (m.kind === 'eventhubs' ? m : undefined));
+  const cosmosEndpoint = cosmos.apply((m) => m?.endpoint ?? '');
+  const ehNamespace = hubs.apply((m) => m?.fullyQualifiedNamespace ?? '');
   const identitySettings = (prefix: string) => [
     { name: `${prefix}__credential`, value: 'managedidentity' },
     { name: `${prefix}__clientId`, value: clientId },
@@ -122,7 +126,12 @@ export function azureRuntime(state: AzureState, name: string, args: RuntimeArgs,
         ...identitySettings('NexusCosmos'),
         { name: 'NexusEventHubs__fullyQualifiedNamespace', value: ehNamespace },
         ...identitySettings('NexusEventHubs'),
+        // The bindings of the bundle's functions (runtime/entrypoints/azureFunctionsRegistration.ts) read these as %NAME%.
+        { name: 'NEXUS_COSMOS_DATABASE', value: cosmos.apply((m) => m?.database ?? '') },
+        { name: 'NEXUS_EVENTS_CONTAINER', value: cosmos.apply((m) => m?.eventsContainer ?? '') },
         { name: 'NEXUS_LEASES_CONTAINER', value: ref(args.eventStore.refs, 'leasesContainer') },
+        { name: 'NEXUS_CORE_HUB', value: hubs.apply((m) => m?.coreHub ?? '') },
+        { name: 'NEXUS_NONCRITICAL_HUB', value: hubs.apply((m) => m?.noncriticalHub ?? '') },
         { name: 'NEXUS_SNAPSHOT_SCHEDULE', value: pulumi.output(args.snapshotScheduleMinutes ?? DEFAULTS.snapshotScheduleMinutes).apply(snapshotNcrontab) },
         { name: 'NEXUS_SAGA_TIMEOUT_SCHEDULE', value: SAGA_TIMEOUT_NCRONTAB },
         { name: 'NEXUS_CONSUMER_GROUPS', value: (args.consumerGroups ?? DEFAULTS.consumerGroups).join(',') },

@@ -4,24 +4,31 @@
  * manifest from the dev stack under mocks, gcp/azure from their stacks when their provider
  * exists, the local one from localManifest. The local entry then serves a real request and a
  * relay pass through the bundled code, and each cloud entry's saga timeout handler (Lambda
- * handler, Cloud Run route, Azure timer) fires a due payment timeout on a local manifest.
+ * handler, Cloud Run route, Azure timer) fires a due payment timeout on a local manifest. The
+ * Azure package (host.json, package.json "main" = the registration) loads on its own with the
+ * azure-prod Function App's settings and registers every function with @azure/functions, whose
+ * registered handlers then serve the saga scenario end to end.
  */
 import { strict as assert } from 'node:assert';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import type * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildBundle, ENTRY_POINTS, type BundleResult } from '../../scripts/build-bundle';
+import * as zlib from 'node:zlib';
+import { HttpRequest } from '@azure/functions';
+import { AZURE_HOST_JSON, AZURE_MAIN, buildBundle, ENTRY_POINTS, type BundleResult } from '../../scripts/build-bundle';
 import { availableProviders } from '../../components/providerRegistry';
 import type { NexusManifest } from '../../runtime/manifest';
 import type { RuntimeAdapters } from '../../runtime/createRuntime';
 import type { CloudEventEnvelope } from '../../runtime/ports';
 import { toEnvelope } from '../../runtime/core/relay';
 import { mintToken, SCOPES } from '../../runtime/http/auth';
-import { manifestOf, plan, ROOT, stacksByCloud } from './plans';
+import { manifestOf, ofType, plan, ROOT, stacksByCloud } from './plans';
 import { WORKER_PATHS } from '../../providers/gcp/runtimeTriggers';
-import { localManifest, outcome, placeUnpaidOrder, SECRET, TIMED_OUT, WAITING, withClockAhead } from './sagaTimeoutScenario';
+import { localManifest, outcome, placeUnpaidOrder, SECRET, TIMED_OUT, WAITING, withClockAhead, type ScenarioApp } from './sagaTimeoutScenario';
+import { INDEX_SCRIPT, installFakeFunctionsCore, programmingModel, registeredFunctions, resetFakeFunctionsCore, type CoreFunctionMetadata } from './azureFunctionsHost';
 
 interface LoadedEntry {
   readonly app: {
@@ -39,14 +46,15 @@ describe('runtime bundle', function () {
   this.timeout(120000);
   let bundle: BundleResult;
   const outDir = path.join(ROOT, 'dist', `bundle-test-${process.pid}`);
+  const azureDir = `${outDir}-azure`;
   const saved = { ...process.env };
 
   before(async () => {
-    bundle = await buildBundle(ROOT, outDir);
+    bundle = await buildBundle(ROOT, outDir, azureDir);
   });
   after(() => {
     process.env = saved;
-    fs.rmSync(outDir, { recursive: true, force: true });
+    for (const p of [outDir, azureDir, `${azureDir}.zip`]) fs.rmSync(p, { recursive: true, force: true });
   });
 
   function load(entry: string, env: Record<string, string>): LoadedEntry {
@@ -155,6 +163,113 @@ describe('runtime bundle', function () {
     }
   });
 
+  it('azure-functions: the Azure package holds host.json, a package.json whose main registers the functions, and the shared bundle, zipped at the root', () => {
+    const az = bundle.azure;
+    const expected = [AZURE_MAIN, `${AZURE_MAIN}.map`, 'azure-functions.js', 'azure-functions.js.map', 'bundle.js', 'bundle.js.map', 'host.json', 'package.json'].sort();
+    assert.deepEqual([...az.files], expected);
+    const host = JSON.parse(fs.readFileSync(path.join(az.dir, 'host.json'), 'utf8')) as typeof AZURE_HOST_JSON;
+    assert.equal(host.version, '2.0');
+    assert.deepEqual(host.extensionBundle, { id: 'Microsoft.Azure.Functions.ExtensionBundle', version: '[4.*, 5.0.0)' }, 'Cosmos DB 4.x and Event Hubs triggers with identity connections');
+    assert.equal(host.extensions.http.routePrefix, '', 'API paths without /api');
+    const pkg = JSON.parse(fs.readFileSync(path.join(az.dir, 'package.json'), 'utf8')) as { main: string; dependencies?: unknown };
+    assert.equal(pkg.main, AZURE_MAIN, 'the host runs the registration');
+    assert.equal(pkg.dependencies, undefined, 'self-contained: nothing to install on the Function App');
+    const main = fs.readFileSync(path.join(az.dir, AZURE_MAIN), 'utf8');
+    assert.match(main, /require\("\.\/azure-functions\.js"\)/, 'the main uses the thin entry');
+    assert.match(main, /require\("@azure\/functions-core"\)/, 'the worker-provided module stays external');
+    assert.ok(fs.readFileSync(path.join(az.dir, 'bundle.js')).equals(fs.readFileSync(path.join(outDir, 'bundle.js'))), 'the same shared bundle');
+    for (const f of [AZURE_MAIN, 'host.json']) assert.ok(!fs.existsSync(path.join(outDir, f)), `${f} stays out of the AWS/GCP bundle`);
+    assert.doesNotMatch(fs.readFileSync(path.join(outDir, 'bundle.js'), 'utf8'), /Azure Functions NodeJS Framework|@azure\/functions-core/, '@azure/functions stays out of the shared bundle');
+    // The zip: every file at the root, same bytes.
+    const entries = zipEntries(az.zip);
+    assert.deepEqual([...entries.keys()], expected);
+    for (const f of expected) assert.ok(entries.get(f)!.equals(fs.readFileSync(path.join(az.dir, f))), `${f} in the zip`);
+    if (spawnSync('unzip', ['-v']).status === 0) {
+      const t = spawnSync('unzip', ['-t', az.zip], { encoding: 'utf8' });
+      assert.equal(t.status, 0, `unzip -t: ${t.stdout}${t.stderr}`);
+    }
+  });
+
+  it('azure-functions: the main loads on its own (no node_modules) with the azure-prod Function App settings and registers every function with @azure/functions', async () => {
+    const webApp = ofType(await plan('azure-prod'), 'azure-native:web:WebApp')[0]!;
+    const settings = Object.fromEntries((webApp.inputs.siteConfig as { appSettings: Array<{ name: string; value: unknown }> }).appSettings.map((s) => [s.name, String(s.value)]));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-azure-package-'));
+    try {
+      for (const f of bundle.azure.files) fs.copyFileSync(path.join(bundle.azure.dir, f), path.join(dir, f));
+      installFakeFunctionsCore(dir);
+      fs.writeFileSync(path.join(dir, 'index-functions.js'), INDEX_SCRIPT);
+      const out = execFileSync(process.execPath, [path.join(dir, 'index-functions.js'), path.join(dir, AZURE_MAIN)], { cwd: dir, env: { PATH: process.env.PATH, ...settings }, encoding: 'utf8' });
+      const indexed = JSON.parse(out) as { isolated: boolean; model?: { name: string; version: string }; functions: CoreFunctionMetadata[] };
+      assert.equal(indexed.isolated, true, 'no node_modules reachable: the package carries everything it loads');
+      const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+      assert.deepEqual(indexed.model, { name: '@azure/functions', version: pkg.dependencies['@azure/functions'] }, 'the v4 programming model');
+      const trigger = (name: string) => {
+        const f = indexed.functions.find((x) => x.name === name);
+        assert.ok(f, `${name} registered (have ${indexed.functions.map((x) => x.name).join(', ')})`);
+        return Object.values(f.bindings).find((b) => b.direction === 'in' && b.type.endsWith('Trigger'))!;
+      };
+      assert.deepEqual(indexed.functions.map((f) => f.name), ['api', 'relay', 'consume-projections-core', 'consume-projections-noncritical', 'consume-sagas-core', 'consume-sagas-noncritical', 'snapshots', 'sagaTimeouts']);
+      assert.deepEqual({ ...trigger('api'), name: undefined, properties: undefined }, {
+        type: 'httpTrigger', direction: 'in', authLevel: 'anonymous', route: '{*path}', methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'], name: undefined, properties: undefined,
+      });
+      assert.ok(Object.values(indexed.functions[0]!.bindings).some((b) => b.type === 'http' && b.direction === 'out'), 'the API answers through the http output');
+      assert.deepEqual({ ...trigger('relay'), name: undefined, properties: undefined }, {
+        type: 'cosmosDBTrigger', direction: 'in', connection: 'NexusCosmos', databaseName: '%NEXUS_COSMOS_DATABASE%', containerName: '%NEXUS_EVENTS_CONTAINER%',
+        leaseContainerName: '%NEXUS_LEASES_CONTAINER%', createLeaseContainerIfNotExists: false, name: undefined, properties: undefined,
+      });
+      const consumer = trigger('consume-sagas-noncritical');
+      assert.deepEqual([consumer.type, consumer.connection, consumer.eventHubName, consumer.consumerGroup, consumer.cardinality], ['eventHubTrigger', 'NexusEventHubs', '%NEXUS_NONCRITICAL_HUB%', 'sagas', 'many']);
+      assert.deepEqual([trigger('snapshots').type, trigger('snapshots').schedule, trigger('sagaTimeouts').schedule], ['timerTrigger', '%NEXUS_SNAPSHOT_SCHEDULE%', '%NEXUS_SAGA_TIMEOUT_SCHEDULE%']);
+      // Every app setting a binding reads, and every connection's identity settings, exist on the Function App.
+      const expressions = indexed.functions.flatMap((f) => Object.values(f.bindings).flatMap((b) => Object.values(b).filter((v): v is string => typeof v === 'string' && /^%.+%$/.test(v))));
+      for (const e of expressions) assert.ok(settings[e.slice(1, -1)], `${e}: no such app setting on the Function App`);
+      const connections = new Set(indexed.functions.flatMap((f) => Object.values(f.bindings).map((b) => b.connection).filter((c): c is string => typeof c === 'string')));
+      for (const c of connections) assert.equal(settings[`${c}__credential`], 'managedidentity', `${c}: identity-based connection`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('azure-functions: the registered functions serve the API, relay, run the saga and fire its timeout through the bundled code', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-bundle-azure-'));
+    installFakeFunctionsCore(bundle.azure.dir);
+    resetFakeFunctionsCore();
+    process.env = { ...saved, NEXUS_MANIFEST: JSON.stringify(localManifest(dir)), NEXUS_JWT_SECRET: SECRET, NEXUS_CONSUMER_GROUPS: 'projections,sagas' };
+    for (const f of [AZURE_MAIN, 'azure-functions.js']) delete require.cache[path.join(bundle.azure.dir, f)];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require(path.join(bundle.azure.dir, AZURE_MAIN));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { app } = require(path.join(bundle.azure.dir, 'azure-functions.js')) as LoadedEntry;
+    const functions = registeredFunctions();
+    const invoke = <T>(name: string, ...args: unknown[]) => functions.get(name)!.handler(...args) as Promise<T>;
+    // The scenario's app, every call through a registered function the way the host calls it.
+    const viaFunctions: ScenarioApp = {
+      http: async (r) => {
+        const res = await invoke<{ status: number; body: string }>('api', new HttpRequest({ method: r.method, url: `https://nexus-func.azurewebsites.net${r.url}`, headers: r.headers, ...(r.body ? { body: { string: r.body } } : {}) }), {});
+        return { statusCode: res.status, body: res.body };
+      },
+      relay: async () => (await invoke<{ published: number }>('relay', [{ id: 'changed-doc' }], {})).published,
+      consume: async (group, envelopes) => (await invoke<{ consumed: number }>(`consume-${group}-core`, [...envelopes], { triggerMetadata: { propertiesArray: [] } })).consumed,
+      runtime: () => app.runtime(),
+    };
+    try {
+      assert.equal(programmingModel()?.name, '@azure/functions');
+      const health = await viaFunctions.http({ method: 'GET', url: '/health', headers: {} });
+      assert.deepEqual([health.statusCode, JSON.parse(health.body)], [200, { status: 'ok' }]);
+      assert.equal((await viaFunctions.http({ method: 'GET', url: '/streams/Order-1', headers: {} })).statusCode, 401, 'the API checks tokens itself');
+      await placeUnpaidOrder(viaFunctions, 'o-az', 'BOOK-AZ');
+      assert.deepEqual(await outcome(viaFunctions, 'o-az', 'BOOK-AZ'), WAITING);
+      const fire = () => invoke<{ fired: number }>('sagaTimeouts', { isPastDue: false }, {});
+      assert.deepEqual(await fire(), { fired: 0 }, 'not due yet');
+      assert.deepEqual(await withClockAhead(FIFTEEN_MINUTES_AND_A_BIT, fire), { fired: 1 });
+      assert.deepEqual(await outcome(viaFunctions, 'o-az', 'BOOK-AZ'), TIMED_OUT);
+      assert.ok((await invoke<{ snapshotted: number }>('snapshots', { isPastDue: false }, {})).snapshotted >= 0);
+    } finally {
+      await app.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('an entry point refuses a missing or invalid manifest, naming what is wrong', () => {
     assert.throws(() => load('aws-lambda', {}), /NEXUS_MANIFEST: is not set/);
     assert.throws(() => load('aws-lambda', { NEXUS_MANIFEST: JSON.stringify({ manifestVersion: 1, cloud: 'aws' }) }), /manifest\.stack: is required/);
@@ -199,3 +314,29 @@ describe('runtime bundle', function () {
     }
   });
 });
+
+/** The files of a ZIP archive by name (central directory order), inflated. */
+function zipEntries(zipPath: string): Map<string, Buffer> {
+  const zip = fs.readFileSync(zipPath);
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  assert.ok(end >= 0, `${zipPath}: no end of central directory`);
+  const count = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  const out = new Map<string, Buffer>();
+  for (let i = 0; i < count; i++) {
+    assert.equal(zip.readUInt32LE(at), 0x02014b50, `${zipPath}: central directory entry ${i}`);
+    const method = zip.readUInt16LE(at + 10);
+    const [packedSize, size] = [zip.readUInt32LE(at + 20), zip.readUInt32LE(at + 24)];
+    const [nameLen, extraLen, commentLen] = [zip.readUInt16LE(at + 28), zip.readUInt16LE(at + 30), zip.readUInt16LE(at + 32)];
+    const local = zip.readUInt32LE(at + 42);
+    const name = zip.subarray(at + 46, at + 46 + nameLen).toString('utf8');
+    assert.equal(zip.readUInt32LE(local), 0x04034b50, `${name}: local header`);
+    const dataAt = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const packed = zip.subarray(dataAt, dataAt + packedSize);
+    const data = method === 8 ? zlib.inflateRawSync(packed) : packed;
+    assert.equal(data.length, size, `${name}: size`);
+    out.set(name, data);
+    at += 46 + nameLen + extraLen + commentLen;
+  }
+  return out;
+}
