@@ -1,18 +1,23 @@
 /**
  * Native EventImporter for PostgreSQL (used by `nexus migrate`): a whole page of source events
- * (many streams) goes in ONE transaction under the same global append lock as appends (ADR
- * 0080), with each event's original version, id and recordedAt. Versions already present must
- * hold the same event ids (a re-run skips them); a run that would leave a gap, or a different
- * event at a version, is an ImportConflictError and the transaction writes nothing.
+ * (many streams) goes in ONE transaction that first marks its connection as an appender (ADR 0142), with
+ * each event's original version, id and recordedAt. Versions already present must hold the same
+ * event ids (a re-run skips them); a run that would leave a gap, or a different event at a
+ * version, is an ImportConflictError and the transaction writes nothing. There is no global lock:
+ * when a concurrent writer takes one of the versions between the check and the insert, UNIQUE
+ * (stream_id, version) fails the transaction and the page is checked again from the start.
  */
 import type { PoolClient } from 'pg';
 import { ImportConflictError, type EventImporter, type ImportResult } from '../../ports/EventImport';
 import type { StoredEvent } from '../../ports/events';
 import type { PgAccess } from './postgres/PgAccess';
+import { pgCode, UNIQUE_VIOLATION } from './postgres/pgErrors';
+import { MARK_SQL } from './postgres/appendHorizon';
 
 type Run = { readonly streamId: string; readonly events: readonly StoredEvent[] };
 
-export const appendLockKey = (schema: string): string => `nexus-append:${schema}`;
+/** Times a page is re-checked after losing a race for a version before the error surfaces. */
+const MAX_RACES = 5;
 
 export class PostgresEventImporter implements EventImporter {
   constructor(private readonly pg: PgAccess) {}
@@ -31,12 +36,18 @@ export class PostgresEventImporter implements EventImporter {
       });
     }
     if (nonEmpty.length === 0) return { imported: 0, skipped: 0 };
-    return this.pg.transaction((c) => this.inTransaction(c, nonEmpty));
+    for (let races = 0; ; races++) {
+      try {
+        return await this.pg.transaction((c) => this.inTransaction(c, nonEmpty));
+      } catch (err) {
+        if (pgCode(err) !== UNIQUE_VIOLATION || races >= MAX_RACES) throw err;
+      }
+    }
   }
 
   private async inTransaction(c: PoolClient, runs: readonly Run[]): Promise<ImportResult> {
     const s = this.pg.s;
-    await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [appendLockKey(s)]);
+    await c.query(MARK_SQL, [s]); // before the first write gives this transaction an xid
     const ids = runs.map((r) => r.streamId);
     const heads = new Map((await c.query<{ stream_id: string; version: string }>(
       `SELECT stream_id, max(version) AS version FROM ${s}.events WHERE stream_id = ANY($1::text[]) GROUP BY stream_id`, [ids],

@@ -1,25 +1,30 @@
 /**
- * EventStore on PostgreSQL (`pg`). An append is one transaction that first takes a
- * transaction-scoped advisory lock per schema, then reads the stream head, checks the expected
- * version and inserts the events; the lock is held until commit, so global positions (bigserial)
- * are assigned in commit order and readAll (position order) never skips an event that commits
- * later with a lower position (ADR 0080). A failed check writes nothing; UNIQUE(stream, version)
- * and UNIQUE(stream, event id) back the rules up.
+ * EventStore on PostgreSQL (`pg`), ADR 0142. An append is ONE autocommit statement: it reads the
+ * stream head, checks the expected version and inserts the events at head + 1.. in the same
+ * snapshot, so appends to different streams run in parallel and their commits share WAL flushes
+ * (group commit). Two writers that read the same head collide on UNIQUE (stream_id, version):
+ * the loser's statement fails and writes nothing, and is then told the real version (or, with
+ * expected 'any', simply tries again). A failed check writes nothing — there is no separate
+ * stream-head row that a conflict could leave behind. readAll is ordered by (xid, position) and
+ * reads only below the horizon of postgres/appendHorizon.ts, so it never skips an append that
+ * commits later with a smaller order key.
  */
-import type { PoolClient } from 'pg';
 import {
-  ConcurrencyError, systemClock, validateAppend, versionMatches,
+  ConcurrencyError, systemClock, validateAppend,
   type AppendResult, type Clock, type EventStore, type ExpectedVersion, type NewEvent, type ReadAllOptions,
   type ReadAllPage, type ReadStreamOptions, type StoredEvent, type StreamInfo,
 } from '../../ports';
-import {
-  checkStreamId, formatPosition, monotonicTime, parsePosition, replayedVersions, resolveReadAllLimit, resolveStreamRead,
-} from '../local/StoreOptions';
+import { checkStreamId, replayedVersions, resolveStreamRead } from '../local/StoreOptions';
 import type { PostgresConnection } from './postgres/connection';
 import { PgAccess } from './postgres/PgAccess';
-import { appendLockKey, PostgresEventImporter } from './PostgresEventImporter';
+import { PostgresEventImporter } from './PostgresEventImporter';
 import type { EventImporter, ImportResult } from '../../ports/EventImport';
 import { pgCode, UNIQUE_VIOLATION } from './postgres/pgErrors';
+import { markCall } from './postgres/appendHorizon';
+import { EVENT_COLUMNS, formatEventKey, toStoredEvent, type EventRow } from './postgres/eventPositions';
+import { readAllPage } from './postgres/readAll';
+
+export { toStoredEvent } from './postgres/eventPositions';
 
 export interface PostgresEventStoreOptions {
   readonly connection: PostgresConnection;
@@ -29,95 +34,118 @@ export interface PostgresEventStoreOptions {
   readonly ownsPool?: boolean;
 }
 
-interface EventRow {
-  position: string;
-  stream_id: string;
-  version: string;
-  event_id: string;
-  type: string;
-  schema_version: number;
-  data: Record<string, unknown>;
-  metadata: StoredEvent['metadata'];
-  recorded_at: string;
+type Attempt = { result: AppendResult } | { conflict: number } | { raced: true };
+
+interface AppendRow {
+  head: string;
+  xid: string | null;
+  position: string | null;
+  version: string | null;
+  recorded_at: string | null;
 }
 
-type Attempt = { result: AppendResult } | { conflict: number } | { idsStored: true };
-
 const MAX_TIME = '9999-12-31T23:59:59.999Z';
-const COLUMNS = 'position, stream_id, version, event_id, type, schema_version, data, metadata, recorded_at';
+/** 'any' appends that lost the race for the next version this many times in a row give up. */
+const MAX_ANY_RACES = 100;
 
-export function toStoredEvent(row: EventRow): StoredEvent {
-  return {
-    streamId: row.stream_id, version: Number(row.version), eventId: row.event_id, type: row.type,
-    schemaVersion: row.schema_version, data: row.data, metadata: row.metadata,
-    position: formatPosition(Number(row.position)), recordedAt: row.recorded_at,
-  };
+/**
+ * $1 stream, $2..$6 event ids, types, schema versions, data, metadata (arrays), $7 the clock's
+ * ISO time, $8 the expected version (NULL = any), $9 the quoted schema. `head` is MATERIALIZED
+ * and the INSERT reads it first, so the appender mark is held before the row (and its xid) exists.
+ * recordedAt never goes backwards in a stream: max(clock, head's time), as monotonicTime() does
+ * for the local stores.
+ */
+function appendSql(s: string): string {
+  return `
+    WITH head AS MATERIALIZED (
+      SELECT coalesce(h.version, 0) AS v, h.recorded_at AS at, ${markCall('$9')} AS marked
+      FROM (VALUES (1)) AS one (x) LEFT JOIN LATERAL (
+        SELECT version, recorded_at FROM ${s}.events WHERE stream_id = $1 ORDER BY version DESC LIMIT 1
+      ) AS h ON true
+    ), stamp AS (
+      SELECT v, CASE WHEN at IS NULL OR at::timestamptz <= $7::text::timestamptz THEN $7::text
+        ELSE to_char(at::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END AS at
+      FROM head
+    ), ins AS (
+      INSERT INTO ${s}.events (stream_id, version, event_id, type, schema_version, data, metadata, recorded_at)
+      SELECT $1, stamp.v + u.n, u.id, u.t, u.sv, u.d::json, u.m::json, stamp.at
+      FROM stamp, unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::text[]) WITH ORDINALITY AS u (id, t, sv, d, m, n)
+      WHERE $8::bigint IS NULL OR stamp.v = $8::bigint
+      ORDER BY u.n
+      RETURNING xid, position, version, recorded_at
+    )
+    SELECT stamp.v AS head, ins.xid, ins.position, ins.version, ins.recorded_at
+    FROM stamp LEFT JOIN ins ON true ORDER BY ins.version`;
 }
 
 export class PostgresEventStore implements EventStore, EventImporter {
   private readonly pg: PgAccess;
   private readonly clock: Clock;
   private readonly importer: PostgresEventImporter;
+  private readonly appendStatement: string;
+  /** Prepared once per connection: the statement is planned once, not on every append. */
+  private readonly appendName: string;
 
   constructor(options: PostgresEventStoreOptions) {
     this.pg = new PgAccess(options.connection, 'PostgresEventStore', options.ownsPool);
     this.clock = options.clock ?? systemClock;
     this.importer = new PostgresEventImporter(this.pg);
+    this.appendStatement = appendSql(this.pg.s);
+    this.appendName = `nexus_append_${this.pg.s.replace(/"/g, '')}`;
   }
 
   async append(streamId: string, events: readonly NewEvent[], expected: ExpectedVersion = 'any'): Promise<AppendResult> {
     this.pg.assertOpen();
     validateAppend(streamId, events);
-    const attempt = await this.pg.transaction((c) => this.appendInTransaction(c, streamId, events, expected), (a) => 'result' in a);
-    if ('result' in attempt) return attempt.result;
-    // Outside the lock: an exact replay of stored ids wins over any version check; a partial
-    // overlap is a DuplicateEventError; otherwise it was a plain conflict.
+    for (let races = 0; ; races++) {
+      const attempt = await this.attempt(streamId, events, expected);
+      if ('result' in attempt) return attempt.result;
+      // An exact replay of stored ids wins over any version check; a partial overlap is a
+      // DuplicateEventError; otherwise it was a conflict (or, for 'any', a lost race: retry).
+      const replay = await this.replay(streamId, events);
+      if (replay) return replay;
+      if ('conflict' in attempt) throw new ConcurrencyError(streamId, expected, attempt.conflict);
+      if (expected !== 'any' || races >= MAX_ANY_RACES) throw new ConcurrencyError(streamId, expected, (await this.streamInfo(streamId)).version);
+    }
+  }
+
+  private async attempt(streamId: string, events: readonly NewEvent[], expected: ExpectedVersion): Promise<Attempt> {
+    let rows: AppendRow[];
+    try {
+      rows = await this.pg.query<AppendRow>(this.appendStatement, [
+        streamId, events.map((e) => e.eventId), events.map((e) => e.type), events.map((e) => e.schemaVersion),
+        events.map((e) => JSON.stringify(e.data)), events.map((e) => JSON.stringify(e.metadata ?? {})),
+        this.clock.now().toISOString(), expected === 'any' ? null : expected === 'no_stream' ? 0 : expected, this.pg.s,
+      ], this.appendName);
+    } catch (err) {
+      // Another writer took one of these versions (or stored one of these ids) first.
+      if (pgCode(err) === UNIQUE_VIOLATION) return { raced: true };
+      throw err;
+    }
+    const inserted = rows.filter((r) => r.version !== null);
+    if (inserted.length === 0) return { conflict: Number(rows[0]!.head) };
+    const stored = events.map((e, i): StoredEvent => {
+      const row = inserted[i]!;
+      return {
+        streamId, version: Number(row.version), eventId: e.eventId, type: e.type, schemaVersion: e.schemaVersion,
+        data: e.data, metadata: e.metadata ?? {}, position: formatEventKey(row.xid!, row.position!), recordedAt: row.recorded_at!,
+      };
+    });
+    const last = stored[stored.length - 1]!;
+    return { result: { streamId, nextVersion: last.version, position: last.position, events: stored, idempotentReplay: false } };
+  }
+
+  /** The original result when every id is already stored in order; DuplicateEventError on a partial overlap. */
+  private async replay(streamId: string, events: readonly NewEvent[]): Promise<AppendResult | undefined> {
     const ids = events.map((e) => e.eventId);
     const found = await this.pg.query<{ event_id: string; version: string }>(
       `SELECT event_id, version FROM ${this.pg.s}.events WHERE stream_id = $1 AND event_id = ANY($2::text[])`, [streamId, ids]);
     const byId = new Map(found.map((r) => [r.event_id, Number(r.version)]));
     const replay = replayedVersions(streamId, ids, ids.map((id) => byId.get(id)));
-    if (replay) {
-      const stored = await this.readStream(streamId, { fromVersion: replay[0]!, asOfVersion: replay[replay.length - 1]! });
-      const last = stored[stored.length - 1]!;
-      return { streamId, nextVersion: last.version, position: last.position, events: stored, idempotentReplay: true };
-    }
-    if ('conflict' in attempt) throw new ConcurrencyError(streamId, expected, attempt.conflict);
-    throw new Error(`stream ${streamId}: an event id was reported as stored but cannot be found`);
-  }
-
-  private async appendInTransaction(c: PoolClient, streamId: string, events: readonly NewEvent[], expected: ExpectedVersion): Promise<Attempt> {
-    // The global append lock (ADR 0080): held until COMMIT, taken before any position is assigned.
-    await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [appendLockKey(this.pg.s)]);
-    const head = await c.query<{ version: string; recorded_at: string }>(
-      `SELECT version, recorded_at FROM ${this.pg.s}.events WHERE stream_id = $1 ORDER BY version DESC LIMIT 1`, [streamId]);
-    const actual = head.rows[0] ? Number(head.rows[0].version) : 0;
-    if (!versionMatches(expected, actual)) return { conflict: actual };
-    const recordedAt = monotonicTime(this.clock.now().getTime(), head.rows[0]?.recorded_at);
-    let positions: Array<{ position: string; version: string }>;
-    try {
-      positions = (await c.query<{ position: string; version: string }>(
-        `INSERT INTO ${this.pg.s}.events (stream_id, version, event_id, type, schema_version, data, metadata, recorded_at)
-         SELECT $1, v, id, t, sv, d::json, m::json, $8
-         FROM unnest($2::bigint[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[]) AS u(v, id, t, sv, d, m)
-         ORDER BY v RETURNING position, version`,
-        [
-          streamId, events.map((_, i) => actual + i + 1), events.map((e) => e.eventId), events.map((e) => e.type),
-          events.map((e) => e.schemaVersion), events.map((e) => JSON.stringify(e.data)),
-          events.map((e) => JSON.stringify(e.metadata ?? {})), recordedAt,
-        ],
-      )).rows;
-    } catch (err) {
-      if (pgCode(err) === UNIQUE_VIOLATION) return { idsStored: true };
-      throw err;
-    }
-    const byVersion = new Map(positions.map((p) => [Number(p.version), formatPosition(Number(p.position))]));
-    const stored = events.map((e, i): StoredEvent => ({
-      streamId, version: actual + i + 1, eventId: e.eventId, type: e.type, schemaVersion: e.schemaVersion,
-      data: e.data, metadata: e.metadata ?? {}, position: byVersion.get(actual + i + 1)!, recordedAt,
-    }));
+    if (!replay) return undefined;
+    const stored = await this.readStream(streamId, { fromVersion: replay[0]!, asOfVersion: replay[replay.length - 1]! });
     const last = stored[stored.length - 1]!;
-    return { result: { streamId, nextVersion: last.version, position: last.position, events: stored, idempotentReplay: false } };
+    return { streamId, nextVersion: last.version, position: last.position, events: stored, idempotentReplay: true };
   }
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
@@ -129,23 +157,17 @@ export class PostgresEventStore implements EventStore, EventImporter {
     const limit = Math.min(r.maxCount, Number.MAX_SAFE_INTEGER);
     const rows = r.direction === 'forward'
       ? await this.pg.query<EventRow>(
-        `SELECT ${COLUMNS} FROM ${this.pg.s}.events WHERE stream_id = $1 AND version >= $2 AND version <= $3 AND recorded_at <= $4
+        `SELECT ${EVENT_COLUMNS} FROM ${this.pg.s}.events WHERE stream_id = $1 AND version >= $2 AND version <= $3 AND recorded_at <= $4
          ORDER BY version ASC LIMIT $5`, [streamId, r.fromVersion ?? 0, r.asOfVersion, asOf, limit])
       : await this.pg.query<EventRow>(
-        `SELECT ${COLUMNS} FROM ${this.pg.s}.events WHERE stream_id = $1 AND version <= $2 AND recorded_at <= $3
+        `SELECT ${EVENT_COLUMNS} FROM ${this.pg.s}.events WHERE stream_id = $1 AND version <= $2 AND recorded_at <= $3
          ORDER BY version DESC LIMIT $4`, [streamId, Math.min(r.fromVersion ?? Number.MAX_SAFE_INTEGER, r.asOfVersion), asOf, limit]);
     return rows.map(toStoredEvent);
   }
 
-  async readAll(options: ReadAllOptions = {}): Promise<ReadAllPage> {
+  readAll(options: ReadAllOptions = {}): Promise<ReadAllPage> {
     this.pg.assertOpen();
-    const after = parsePosition('after', options.after);
-    const limit = resolveReadAllLimit(options);
-    // One row more than the page tells whether the page reached the end.
-    const rows = await this.pg.query<EventRow>(`SELECT ${COLUMNS} FROM ${this.pg.s}.events WHERE position > $1 ORDER BY position ASC LIMIT $2`, [after, limit + 1]);
-    const events = rows.slice(0, limit).map(toStoredEvent);
-    const last = events[events.length - 1];
-    return { events, checkpoint: last ? last.position : options.after, isEnd: rows.length <= limit };
+    return readAllPage(this.pg, options);
   }
 
   async streamInfo(streamId: string): Promise<StreamInfo> {

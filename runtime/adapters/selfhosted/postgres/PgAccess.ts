@@ -26,11 +26,12 @@ export class PgAccess {
     await this.ready;
   }
 
-  async query<R extends QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
+  /** One statement on any pooled connection; a `name` prepares it once per connection. */
+  async query<R extends QueryResultRow>(sql: string, params: unknown[] = [], name?: string): Promise<R[]> {
     this.assertOpen();
     await this.ready;
     try {
-      return (await this.pool.query<R>(sql, params)).rows;
+      return (await this.pool.query<R>({ text: sql, values: params, name })).rows;
     } catch (err) {
       throw translatePgError(this.service, err);
     }

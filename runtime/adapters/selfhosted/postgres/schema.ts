@@ -1,8 +1,8 @@
 /**
  * The Nexus tables on PostgreSQL, as ordered migrations (applied on start by connection.ts).
- * events.position is a bigserial assigned while the append holds the global append lock
- * (ADR 0080), so position order is commit order and readAll never skips a committed event.
- * recorded_at is the ISO-8601 text the store stamped (exact round trip, ordered like the time).
+ * readAll order is (xid, position): the appending transaction's 64-bit id, then the bigserial
+ * taken inside it (ADR 0142; migration 3 replaced ADR 0080's global append lock, rows stored
+ * before it keep xid 0 and their commit-ordered positions). recorded_at is the ISO-8601 text the store stamped (exact round trip, ordered like the time).
  * Event data and metadata are `json`, not `jsonb`: jsonb reorders object keys, and read models
  * that serialise event data (e.g. an order's lines as JSON) would then differ between stores.
  */
@@ -59,5 +59,17 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (index_name, id)
       );
       CREATE INDEX search_documents_tsv ON ${s}.search_documents USING gin (tsv);`,
+  },
+  {
+    // ADR 0142. A constant default first: existing rows read xid 0 without a table rewrite
+    // (their positions were handed out in commit order under ADR 0080's lock), then the real
+    // default for every later insert. The readAll order key becomes the primary key: nothing
+    // looks rows up by position alone any more, so inserts still maintain three indexes. The
+    // index build holds the table (ACCESS EXCLUSIVE) until the migration commits.
+    id: 3,
+    sql: (s) => `
+      ALTER TABLE ${s}.events ADD COLUMN xid xid8 NOT NULL DEFAULT '0';
+      ALTER TABLE ${s}.events ALTER COLUMN xid SET DEFAULT pg_current_xact_id();
+      ALTER TABLE ${s}.events DROP CONSTRAINT events_pkey, ADD CONSTRAINT events_pkey PRIMARY KEY (xid, position);`,
   },
 ];
