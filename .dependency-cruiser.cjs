@@ -17,10 +17,14 @@ module.exports = {
       from: { path: '^components/', pathNot: '^components/providerRegistry\\.ts$' }, to: { path: '^providers/' } },
     { name: 'runtime-is-not-infrastructure', severity: 'error', comment: 'The runtime bundle never loads Pulumi.',
       from: { path: '^runtime/', pathNot: '^runtime/cli/' }, to: { path: '^(node_modules/)?@pulumi/' } },
+    { name: 'functions-sdk-only-in-azure-main', severity: 'error', comment: '@azure/functions is loaded only by the Azure Function App main (ADR 0125).',
+      from: { pathNot: '^runtime/entrypoints/azure-functions-app\\.ts$' }, to: { path: '^(node_modules/)?@azure/functions(/|$)' } },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(node_modules|dist|\\.nexus)/' },
+    // Only our own build output: node_modules must stay in the graph (not followed) for the SDK
+    // rules above to match, and SDKs resolve into their own dist/ folders.
+    exclude: { path: '^(dist|\\.nexus)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
