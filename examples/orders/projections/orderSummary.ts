@@ -6,7 +6,7 @@
 import type { StoredEvent } from '../../../runtime/ports/events';
 import { PermanentError } from '../../../runtime/ports/EventBus';
 import { jsonArray, tenantOf, updateOnce, type ProjectionContext, type ProjectionDefinition } from '../../../runtime/core/projections';
-import type { OrderLine } from '../events';
+import type { OrderLine, OrderShippedData } from '../events';
 
 export interface OrderSummaryDoc {
   readonly id: string;
@@ -100,12 +100,9 @@ export const orderSummaryProjection: ProjectionDefinition = {
       }),
     ItemRemoved: (e, ctx) => change(ctx, e, (doc) => withLines(doc, linesOf(doc).filter((x) => x.sku !== (e.data as { sku: string }).sku), e.recordedAt)),
     PaymentConfirmed: (e, ctx) => change(ctx, e, (doc) => ({ ...doc, status: 'paid', paymentId: (e.data as { paymentId: string }).paymentId, updatedAt: e.recordedAt })),
-    OrderShipped: (e, ctx) =>
-      change(ctx, e, (doc) => {
-        // OrderShipped v2 renamed trackingNumber to trackingCode; projections read both shapes.
-        const d = e.data as { trackingNumber?: string; trackingCode?: string };
-        return { ...doc, status: 'shipped', trackingNumber: d.trackingCode ?? d.trackingNumber ?? null, updatedAt: e.recordedAt };
-      }),
+    // Events arrive upcast to their latest version (the runtime wires the governed pipeline's
+    // afterRead into runners and rebuilds): OrderShipped v1's trackingNumber is v2's trackingCode.
+    OrderShipped: (e, ctx) => change(ctx, e, (doc) => ({ ...doc, status: 'shipped', trackingNumber: (e.data as unknown as OrderShippedData).trackingCode, updatedAt: e.recordedAt })),
     OrderCancelled: (e, ctx) => change(ctx, e, (doc) => ({ ...doc, status: 'cancelled', cancelReason: (e.data as { reason: string }).reason, updatedAt: e.recordedAt })),
   },
 };

@@ -7,7 +7,9 @@ import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import type { EventStore } from '../../ports/EventStore';
 import { readOnlyEventStore } from '../../core/guards';
-import { currentIndex, rebuildProjection, type ProjectionDefinition, type RebuildResult } from '../../core/projections';
+import { currentIndex, rebuildProjection, type ProjectionDefinition, type RebuildResult, type Upcast } from '../../core/projections';
+import { registryUpcasters } from '../../core/schema/upcasters';
+import type { RuntimeAdapters } from '../../createRuntime';
 import { orderProjections } from '../../../examples/orders/projections';
 import { stackOptions, withRuntime, type StackOptions } from './readSideRuntime';
 
@@ -25,6 +27,16 @@ export async function countEvents(store: EventStore): Promise<number> {
   }
 }
 
+/**
+ * What the runtime's projections see: every event upcast to the latest version of its type, with
+ * the chain built from the stack's registry (as the governed pipeline builds it) for the event
+ * types the projection handles.
+ */
+export async function projectionUpcast(rt: RuntimeAdapters, def: ProjectionDefinition): Promise<Upcast> {
+  const chain = await registryUpcasters(rt.registry, [], { eventTypes: Object.keys(def.handlers) });
+  return (events) => chain.upcastAll(events);
+}
+
 export interface RebuildCliOptions extends StackOptions {
   readonly progress?: boolean;
 }
@@ -39,7 +51,8 @@ export async function runRebuild(name: string, options: RebuildCliOptions, out: 
       etaBuffer: 20, fps: 10,
     }, Presets.shades_classic);
     bar?.start(total, 0, { speed: 0 });
-    const result = await rebuildProjection(def, { store: readOnlyEventStore(rt.eventStore, `projection rebuild ${def.name}`), search: rt.search, checkpoints: rt.checkpoints }, {
+    const upcast = await projectionUpcast(rt, def);
+    const result = await rebuildProjection(def, { store: readOnlyEventStore(rt.eventStore, `projection rebuild ${def.name}`), search: rt.search, checkpoints: rt.checkpoints, upcast }, {
       onProgress: (p) => bar?.update(Math.min(p.read, Math.max(total, p.read)), { speed: Math.round(p.read / Math.max(0.001, p.elapsedMs / 1000)) }),
     });
     bar?.stop();

@@ -11,7 +11,7 @@ import type { Notifier } from '../../ports/Notifier';
 import type { SearchIndex } from '../../ports/SearchIndex';
 import type { EventPipeline } from '../pipeline';
 import { StreamNotifications } from '../notifications/StreamNotifications';
-import { ProjectionRunner, type ProjectionDefinition } from '../projections';
+import { ProjectionRunner, type ProjectionDefinition, type Upcast } from '../projections';
 import { OutboxRelay, type Routing } from '../relay';
 import { SagaCoordinator, type CommandGateway, type SagaDefinition } from '../sagas';
 import { readOnlyEventStore, sagaInstanceStore } from '../guards';
@@ -38,6 +38,8 @@ export interface ReadSideOptions {
   readonly onError?: (where: string, err: unknown) => void;
   /** The governed pipeline: saga reactions (SagaReacted) are validated before they are stored. */
   readonly pipeline?: Pick<EventPipeline, 'beforeAppend'>;
+  /** Upcasts events before projection handlers see them (the pipeline's afterRead); default none. */
+  readonly upcast?: Upcast;
 }
 
 export class ReadSide {
@@ -53,6 +55,7 @@ export class ReadSide {
     this.relay = new OutboxRelay({ store, checkpoints, bus, routing: options.routing, pollMs: options.relayPollMs, onError: onError('relay') });
     this.projections = options.projections.map((p) => new ProjectionRunner(p, {
       bus, search, store: readOnlyEventStore(store, `projection ${p.name}`), checkpoints, routing: options.routing, notifier, maxAttempts: options.maxAttempts, onError: onError(`projection ${p.name}`),
+      upcast: options.upcast,
     }));
     if ((options.sagas?.length ?? 0) > 0 && !options.commands) throw new Error('ReadSide: sagas need a command gateway (options.commands)');
     this.sagas = (options.sagas ?? []).map((s) => new SagaCoordinator(s, {

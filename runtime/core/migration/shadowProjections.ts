@@ -58,9 +58,9 @@ async function documents(search: SearchIndex, index: string): Promise<Map<string
 
 async function build(def: ProjectionDefinition, store: EventStore, options: ShadowOptions): Promise<Map<string, SearchDocument>> {
   const { search, checkpoints } = options.scratch();
-  const events = options.upcaster ? upcastingStore(store, options.upcaster) : store;
+  const upcaster = options.upcaster;
   try {
-    const r = await rebuildProjection(def, { store: events, search, checkpoints }, { swap: false, index: `shadow_${def.name}` });
+    const r = await rebuildProjection(def, { store, search, checkpoints, upcast: upcaster && ((events) => events.map((e) => upcaster.upcast(e))) }, { swap: false, index: `shadow_${def.name}` });
     return await documents(search, r.index);
   } finally {
     await search.close();

@@ -10,7 +10,9 @@
 import type { EventStore } from '../../ports/EventStore';
 import type { StoredEvent } from '../../ports/events';
 import type { SearchDocument, SearchIndex } from '../../ports/SearchIndex';
-import { isProjectionGapError, serializeDocument, type ProjectionContext, type ProjectionDefinition, type ProjectionHandler } from './projection';
+import { PermanentError } from '../../ports/EventBus';
+import { isRetryable } from '../../ports/errors';
+import { isProjectionGapError, serializeDocument, type ProjectionContext, type ProjectionDefinition, type ProjectionHandler, type Upcast } from './projection';
 
 export interface EngineStats {
   applied: number;
@@ -20,6 +22,13 @@ export interface EngineStats {
 }
 
 export type ApplyOutcome = 'applied' | 'duplicate' | 'ignored';
+
+export interface EngineOptions {
+  /** A fresh index no one else writes (rebuild): only what this engine wrote exists. Default false. */
+  readonly fresh?: boolean;
+  /** Upcasts each event before its handler runs; default none (events as stored). */
+  readonly upcast?: Upcast;
+}
 
 const MAX_GAP_FILLS = 20;
 const WRITTEN_LIMIT = 1_000_000;
@@ -92,20 +101,41 @@ export class ProjectionEngine {
     this.staged.set(id, doc);
   };
 
+  private fresh: boolean;
+  private readonly upcast: Upcast | undefined;
+
   constructor(
     readonly definition: ProjectionDefinition,
     private readonly search: SearchIndex,
     private readonly store: EventStore,
     readonly index: string,
-    /** A fresh index no one else writes (rebuild): only what this engine wrote exists. */
-    private fresh = false,
-  ) {}
+    /** `true` is short for `{ fresh: true }`. */
+    options: boolean | EngineOptions = {},
+  ) {
+    const o = typeof options === 'boolean' ? { fresh: options } : options;
+    this.fresh = o.fresh ?? false;
+    this.upcast = o.upcast;
+  }
 
-  apply(event: StoredEvent, depth = 0): Promise<ApplyOutcome> {
-    const handler = this.definition.handlers[event.type];
+  /**
+   * Applies one event (upcast first, when the engine has an upcaster: handlers see the latest
+   * version of every event, delivered or read back to fill a gap). An event that cannot be
+   * upcast is a PermanentError: dead-lettered live, counted as poison by a rebuild.
+   */
+  apply(stored: StoredEvent, depth = 0): Promise<ApplyOutcome> {
+    const handler = this.definition.handlers[stored.type];
     if (!handler) {
       this.stats.ignored++;
       return IGNORED;
+    }
+    let event = stored;
+    if (this.upcast) {
+      try {
+        event = this.upcast([stored])[0] ?? stored;
+      } catch (err) {
+        const failure = isRetryable(err) && err instanceof Error ? err : new PermanentError(`projection ${this.definition.name}: ${(err as Error).message}`, { cause: err });
+        return Promise.reject(failure);
+      }
     }
     let staging = this.stagings[depth];
     if (!staging || staging.busy) {

@@ -4,6 +4,8 @@
  * delivery, so a rebuild's swap — even from another process — is picked up at once), retries
  * transient failures under the retry policy, turns permanent ones into PermanentError (the bus
  * dead-letters them with the envelope, error and attempts) and notifies `projection:<name>`.
+ * With an upcaster (deps.upcast, the governed pipeline's afterRead) handlers see every event in
+ * the latest version of its type, as the command side does.
  */
 import type { CheckpointStore } from '../../ports/CheckpointStore';
 import type { Delivery, EventBus, Subscription } from '../../ports/EventBus';
@@ -16,7 +18,7 @@ import { fromEnvelope } from '../relay/envelope';
 import { routeOf, type Routing } from '../relay/relay';
 import { classifyError, DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from '../retry';
 import { ProjectionEngine } from './ProjectionEngine';
-import { indexDefinitionOf, tenantOf, type ProjectionDefinition } from './projection';
+import { indexDefinitionOf, tenantOf, type ProjectionDefinition, type Upcast } from './projection';
 import { ensureIndex } from './pointer';
 import { endSpan, instruments, msSince, recordProjectionProgress, SpanKind, startEventSpan, type EventSpan } from '../observability';
 
@@ -34,6 +36,8 @@ export interface ProjectionDeps {
   readonly onError?: (err: unknown, event: StoredEvent | undefined) => void;
   /** Called after an event is applied and flushed (lag measurement, tests). */
   readonly onApplied?: (event: StoredEvent, outcome: string) => void;
+  /** Upcasts delivered events (and events read to fill a gap) before the handlers see them; default none. */
+  readonly upcast?: Upcast;
 }
 
 export interface RunnerStats {
@@ -119,7 +123,7 @@ export class ProjectionRunner {
 
   private async applyNow(event: StoredEvent): Promise<{ outcome: string; touched: string[] }> {
     const index = await ensureIndex(this.deps.search, this.deps.checkpoints, this.definition.name, indexDefinitionOf(this.definition));
-    const engine = new ProjectionEngine(this.definition, this.deps.search, this.deps.store, index);
+    const engine = new ProjectionEngine(this.definition, this.deps.search, this.deps.store, index, { upcast: this.deps.upcast });
     try {
       const outcome = await engine.apply(event);
       const touched = await engine.flush();

@@ -18,6 +18,12 @@ export interface ProjectionContext {
   onDuplicate?(): void;
 }
 
+/**
+ * Turns stored events into the latest schema version of their type (the governed pipeline's
+ * `afterRead`): projections then read one shape per event type, whatever version was stored.
+ */
+export type Upcast = (events: readonly StoredEvent[]) => StoredEvent[];
+
 /** Applies one event through the context; whatever the promise resolves to is ignored. */
 export type ProjectionHandler = (event: StoredEvent, ctx: ProjectionContext) => Promise<unknown>;
 

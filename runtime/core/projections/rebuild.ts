@@ -12,7 +12,7 @@ import type { StoredEvent } from '../../ports/events';
 import { NexusError } from '../../ports/errors';
 import type { SearchIndex } from '../../ports/SearchIndex';
 import { ProjectionEngine } from './ProjectionEngine';
-import { indexDefinitionOf, tenantOf, type ProjectionDefinition } from './projection';
+import { indexDefinitionOf, tenantOf, type ProjectionDefinition, type Upcast } from './projection';
 import { physicalIndexName, pointerName, swapIndex } from './pointer';
 
 export interface RebuildProgress {
@@ -63,13 +63,15 @@ export interface RebuildDeps {
   readonly store: EventStore;
   readonly search: SearchIndex;
   readonly checkpoints: CheckpointStore;
+  /** Upcasts every event read (pages, gap fills, catch-ups) before the handlers see it; default none. */
+  readonly upcast?: Upcast;
 }
 
 export async function rebuildProjection(def: ProjectionDefinition, deps: RebuildDeps, options: RebuildOptions = {}): Promise<RebuildResult> {
   const started = Date.now();
   const index = options.index ?? physicalIndexName(def.name);
   await deps.search.createIndex(index, indexDefinitionOf(def));
-  let engine = new ProjectionEngine(def, deps.search, deps.store, index, true);
+  let engine = new ProjectionEngine(def, deps.search, deps.store, index, { fresh: true, upcast: deps.upcast });
   let appliedEarlier = 0;
   const applied = (): number => appliedEarlier + engine.stats.applied;
   const asOfMs = options.asOf?.getTime();
@@ -121,7 +123,7 @@ export async function rebuildProjection(def: ProjectionDefinition, deps: Rebuild
     previousIndex = await swapIndex(deps.checkpoints, def.name, index);
     // From the swap on the live runner writes this index too: catch up reading documents through.
     appliedEarlier = engine.stats.applied;
-    engine = new ProjectionEngine(def, deps.search, deps.store, index);
+    engine = new ProjectionEngine(def, deps.search, deps.store, index, { upcast: deps.upcast });
     position = await readFrom(position);
     await new Promise((r) => setTimeout(r, options.graceMs ?? 500));
     position = await readFrom(position);

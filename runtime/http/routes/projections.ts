@@ -12,7 +12,7 @@ import { isInvalidQueryError } from '../../ports/SearchIndex';
 import type { SearchIndex } from '../../ports/SearchIndex';
 import type { CheckpointStore } from '../../ports/CheckpointStore';
 import type { EventStore } from '../../ports/EventStore';
-import { ensureIndex, indexDefinitionOf, rebuildProjection, type ProjectionDefinition, type RangeTooLargeError } from '../../core/projections';
+import { ensureIndex, indexDefinitionOf, rebuildProjection, type ProjectionDefinition, type RangeTooLargeError, type Upcast } from '../../core/projections';
 import { requireScopes } from '../auth';
 import { documented, errorResponses } from './schemas';
 import { parseProjectionQuery, publicDocument } from './projectionsQuery';
@@ -24,6 +24,8 @@ export interface ProjectionRouteOptions {
   readonly projections: readonly ProjectionDefinition[];
   /** Max events an `?asOf=` query may replay; default 50 000. */
   readonly asOfMaxEvents?: number;
+  /** Upcasts events replayed by asOf queries and rebuilds (the governed pipeline's afterRead); default none. */
+  readonly upcast?: Upcast;
 }
 
 const pageSchema = {
@@ -44,6 +46,7 @@ export function sendRangeTooLarge(reply: FastifyReply, err: RangeTooLargeError):
 const isRangeTooLarge = (e: unknown): e is RangeTooLargeError => (e as { code?: unknown })?.code === 'RANGE_TOO_LARGE';
 
 export const projectionRoutes: FastifyPluginAsync<ProjectionRouteOptions> = async (app, o) => {
+  const deps = { store: o.eventStore, search: o.search, checkpoints: o.checkpoints, upcast: o.upcast };
   const find = (name: string): ProjectionDefinition => {
     const def = o.projections.find((p) => p.name === name);
     if (!def) throw new NotFoundError('projection', `${name} (known: ${o.projections.map((p) => p.name).join(', ')})`);
@@ -88,7 +91,7 @@ export const projectionRoutes: FastifyPluginAsync<ProjectionRouteOptions> = asyn
       const at = new Date(asOf);
       if (Number.isNaN(at.getTime())) throw new InvalidArgumentError('asOf', `"${asOf}" is not an ISO-8601 time`);
       try {
-        const built = await rebuildProjection(def, { store: o.eventStore, search: o.search, checkpoints: o.checkpoints }, { swap: false, asOf: at, tenant, maxEvents: o.asOfMaxEvents ?? 50_000 });
+        const built = await rebuildProjection(def, deps, { swap: false, asOf: at, tenant, maxEvents: o.asOfMaxEvents ?? 50_000 });
         index = temporary = built.index;
       } catch (err) {
         if (isRangeTooLarge(err)) return sendRangeTooLarge(reply, err);
@@ -118,7 +121,7 @@ export const projectionRoutes: FastifyPluginAsync<ProjectionRouteOptions> = asyn
       response: { 200: { type: 'object', additionalProperties: true }, ...errorResponses(401, 403, 404) },
     }),
   }, async (request) => {
-    const r = await rebuildProjection(find(request.params.name), { store: o.eventStore, search: o.search, checkpoints: o.checkpoints });
+    const r = await rebuildProjection(find(request.params.name), deps);
     return { projection: request.params.name, index: r.index, events: r.read, applied: r.applied, poisoned: r.poisoned, durationMs: r.durationMs };
   });
 };
