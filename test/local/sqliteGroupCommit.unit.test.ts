@@ -57,7 +57,20 @@ describe('SQLite stores: shared connection and group commit', () => {
     assert.equal(dbOf(events).open, false, 'the last store closes the connection');
   });
 
-  it('writes of one turn commit in one transaction, each with its own check, result and error', async () => {
+  it('a store alone on its file writes at once, each write its own transaction', async () => {
+    const events = new SqliteEventStore({ path });
+    const file = fileOf(events);
+    const pending = events.append('t1:Order-1', [ev()], 'no_stream');
+    assert.equal(file.stats.commits, 1, 'committed before append() returned');
+    await pending;
+    const both = await Promise.allSettled([events.append('t1:Order-1', [ev()], 1), events.append('t1:Order-1', [ev()], 1)]);
+    assert.equal(file.stats.commits, 3, 'one transaction per write, none shared');
+    assert.ok(both[1].status === 'rejected' && isConcurrencyError(both[1].reason));
+    assert.equal((await events.streamInfo('t1:Order-1')).version, 2);
+    await events.close();
+  });
+
+  it('shared: writes of one turn commit in one transaction, each with its own check, result and error', async () => {
     const events = new SqliteEventStore({ path });
     const checkpoints = new SqliteCheckpointStore({ path });
     const idempotency = new SqliteIdempotencyStore({ path });
@@ -89,28 +102,40 @@ describe('SQLite stores: shared connection and group commit', () => {
     await Promise.all([events.close(), checkpoints.close(), idempotency.close()]);
   });
 
-  it('synchronous=FULL by default: commits with NORMAL and fsyncs the WAL itself; fsyncOffThread: false and NORMAL keep SQLite\'s own sync', async () => {
-    const byDefault = new SqliteEventStore({ path });
-    assert.equal(dbOf(byDefault).pragma('synchronous', { simple: true }), 1, 'NORMAL on the connection...');
-    assert.equal(fileOf(byDefault).syncsOffThread, true, '...with an fsync of ours before each acknowledgement');
+  it('synchronous=FULL: SQLite syncs while one store uses the file; shared, it commits with NORMAL and fsyncs the WAL itself, until alone again', async () => {
+    const events = new SqliteEventStore({ path });
+    assert.equal(dbOf(events).pragma('synchronous', { simple: true }), 2, 'one store: FULL, run at once');
+    assert.equal(fileOf(events).syncsOffThread, false);
+    const checkpoints = new SqliteCheckpointStore({ path });
+    assert.equal(dbOf(events).pragma('synchronous', { simple: true }), 1, 'shared: NORMAL on the connection...');
+    assert.equal(fileOf(events).syncsOffThread, true, '...with an fsync of ours before each acknowledgement');
+    await events.append('t1:Order-1', [ev()], 'no_stream');
+    await checkpoints.close();
+    assert.equal(dbOf(events).pragma('synchronous', { simple: true }), 2, 'alone again: FULL');
+    assert.equal((await events.append('t1:Order-1', [ev()], 1)).nextVersion, 2);
+    await events.close();
     const inSqlite = new SqliteEventStore({ path: join(dir, 'b.db'), fsyncOffThread: false });
-    assert.equal(dbOf(inSqlite).pragma('synchronous', { simple: true }), 2, 'FULL');
+    const inSqlite2 = new SqliteCheckpointStore({ path: join(dir, 'b.db'), fsyncOffThread: false });
+    assert.equal(dbOf(inSqlite).pragma('synchronous', { simple: true }), 2, 'fsyncOffThread: false: FULL even shared');
     assert.equal(fileOf(inSqlite).syncsOffThread, false);
     const normal = new SqliteEventStore({ path: join(dir, 'c.db'), synchronous: 'NORMAL' });
+    const normal2 = new SqliteCheckpointStore({ path: join(dir, 'c.db'), synchronous: 'NORMAL' });
     assert.equal(dbOf(normal).pragma('synchronous', { simple: true }), 1);
     assert.equal(fileOf(normal).syncsOffThread, false, 'NORMAL asked: no fsync per commit');
-    await Promise.all([byDefault.close(), inSqlite.close(), normal.close()]);
+    await Promise.all([inSqlite.close(), inSqlite2.close(), normal.close(), normal2.close()]);
   });
 
-  it('acknowledges a lone write only after an fsync that started after its commit', async () => {
+  it('shared, acknowledges a lone write only after an fsync that started after its commit', async () => {
     const events = new SqliteEventStore({ path });
+    const other = new SqliteCheckpointStore({ path });
     const file = fileOf(events);
     const syncs = watchSyncs(file);
     for (let i = 0; i < 5; i++) {
       await events.append('t1:Order-1', [ev()]);
       assert.ok(syncs.durableCommits >= file.stats.commits, `append ${i}: acknowledged before its commit was synced`);
     }
-    await events.close();
+    assert.ok(syncs.completed >= 5);
+    await Promise.all([events.close(), other.close()]);
   });
 
   it('when writers meet, the fsync runs off the loop and still comes before every acknowledgement and every read of the rows', async () => {
@@ -137,6 +162,7 @@ describe('SQLite stores: shared connection and group commit', () => {
 
   it('a failed fsync fails the writes it covered with UnavailableError and refuses every later write', async () => {
     const events = new SqliteEventStore({ path });
+    const other = new SqliteCheckpointStore({ path });
     const file = fileOf(events);
     await events.append('t1:Order-1', [ev()], 'no_stream');
     (file as unknown as { walFd: number }).walFd = 999_999; // no such descriptor: the next fsync fails with EBADF
@@ -146,6 +172,6 @@ describe('SQLite stores: shared connection and group commit', () => {
     assert.ok(err.message.includes(path), 'the error names the file');
     const later = await events.append('t1:Order-2', [ev()], 'no_stream').catch((e: unknown) => e);
     assert.equal(later, err, 'nothing is accepted after a failed fsync');
-    await events.close();
+    await Promise.all([events.close(), other.close()]);
   });
 });

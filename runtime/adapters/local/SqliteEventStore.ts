@@ -5,13 +5,14 @@
  * lock, so commit order == position order and readAll (position order) never skips a row that
  * commits later with a lower position. A failed check writes nothing, so the stream stays
  * appendable; UNIQUE(stream_id, version) and UNIQUE(stream_id, event_id) back the rules up.
- * Appends (and the other stores' writes to the same file) requested in one event-loop turn share
- * one transaction (group commit, sqlite/sharedFile.ts); each append keeps its own savepoint,
- * version check and error, and resolves only once its commit is durable. With synchronous=FULL
- * the WAL fsync runs off the event loop, after the commit: until it completes, the new rows are
- * in the file but not yet on disk, so every read that would return such a row first waits for
- * the fsync (`durableThrough` is the last position known on disk). No reader — relay, projection,
- * saga, HTTP query — sees an event that a power loss could still take back.
+ * When other stores share the file's connection (the runtime), appends and their writes requested
+ * in one event-loop turn share one transaction (group commit, sqlite/sharedFile.ts); each append
+ * keeps its own savepoint, version check and error, and resolves only once its commit is durable.
+ * With synchronous=FULL the WAL fsync then runs after the commit, off the event loop when writers
+ * meet: until it completes, the new rows are in the file but not yet on disk, so every read that
+ * would return such a row first waits for the fsync (`durableThrough` is the last position known
+ * on disk). No reader — relay, projection, saga, HTTP query — sees an event that a power loss
+ * could still take back.
  */
 import type { Database, Statement } from 'better-sqlite3';
 import {
@@ -79,7 +80,7 @@ export class SqliteEventStore implements EventStore {
   };
   private readonly inserts = new Map<number, Statement<Array<string | number>>>();
   private closed = false;
-  /** Rows up to this position are on disk (everything, when SQLite syncs each commit itself). */
+  /** Rows up to this position are on disk, while the file fsyncs itself (see durable()). */
   private durableThrough: number;
   private syncingThrough = 0;
   private readonly stopListening: () => void;
@@ -104,8 +105,8 @@ export class SqliteEventStore implements EventStore {
       ),
       after: db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`),
     };
-    // Unknown until our first fsync when we sync ourselves: the first read of a row waits for one.
-    this.durableThrough = this.file.syncsOffThread ? 0 : Number.POSITIVE_INFINITY;
+    // Unknown until the file's first fsync of its own: a read that needs it then waits for one.
+    this.durableThrough = 0;
     this.stopListening = this.file.onSync({
       // Everything committed before the fsync starts (by any connection) is covered by it.
       before: () => (this.syncingThrough = this.db.open ? this.sql.maxPosition.get()?.p ?? 0 : this.syncingThrough),
@@ -115,7 +116,8 @@ export class SqliteEventStore implements EventStore {
 
   /** Waits until rows up to `position` are on disk (at most one fsync), so a read may return them. */
   private async durable(position: number): Promise<void> {
-    if (position <= this.durableThrough) return;
+    // SQLite syncs each commit itself (one store on the file, or not FULL): all rows are durable.
+    if (!this.file.syncsOffThread || position <= this.durableThrough) return;
     // The fsync running now covers the row if it was committed before that fsync started.
     if (position <= this.syncingThrough) {
       await this.file.syncInFlight();

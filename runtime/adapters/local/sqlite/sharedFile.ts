@@ -1,26 +1,29 @@
 /**
  * One connection per SQLite file per process, shared by the local stores that open the same file
- * with the same settings (event store, snapshots, checkpoints, idempotency records), with GROUP
- * COMMIT and the WAL fsync OFF the event loop (docs/adr/0130):
+ * with the same settings (event store, snapshots, checkpoints, idempotency records). While one
+ * store object uses the file (a CLI, a migration, the store benchmark), every write is its own
+ * transaction with SQLite's own synchronous setting, run at once, as a store on its own connection
+ * would. As soon as two store objects share it (the runtime: commands, relay, sagas, snapshotter
+ * all writing), it switches to GROUP COMMIT with the WAL fsync OFF the event loop (docs/adr/0130):
  *
  * - The writes requested in one turn of the event loop run in ONE `BEGIN IMMEDIATE` transaction,
  *   each in its own savepoint (a write that throws rolls back alone and rejects alone), in request
  *   order (so commit order == position order still holds for the event log).
- * - With synchronous=FULL (the default) the connection commits with synchronous=NORMAL — the WAL
- *   frames are written, not yet fsynced — and this class then fsyncs the WAL file on the libuv
- *   thread pool. That is exactly the sync FULL adds to NORMAL in WAL mode ("an additional sync of
- *   the WAL after each transaction commit", sqlite.org/pragma.html#pragma_synchronous), moved off
- *   the JavaScript thread. A write's promise settles only after an fsync that STARTED after its
- *   commit returned: an acknowledged write is as durable as with FULL. While one fsync runs, the
- *   next batches commit and wait for the next one, so one fsync covers every commit made during
- *   the previous one.
+ * - With synchronous=FULL (the default) the connection then commits with synchronous=NORMAL — the
+ *   WAL frames are written, not yet fsynced — and this class fsyncs the WAL file itself: on its
+ *   own thread right after the commit while no two writers meet, on the libuv thread pool once
+ *   they do. That is exactly the sync FULL adds to NORMAL in WAL mode ("an additional sync of the
+ *   WAL after each transaction commit", sqlite.org/pragma.html#pragma_synchronous). A write's
+ *   promise settles only after an fsync that STARTED after its commit returned: an acknowledged
+ *   write is as durable as with FULL. While one fsync runs, the next batches commit and wait for
+ *   the next one, so one fsync covers every commit made during the previous one.
  * - Committed-but-not-yet-synced frames are visible to readers of the connection; the event store
  *   therefore makes its reads wait for `durable()` whenever they would return such an event
  *   (SqliteEventStore), so no event is seen — relayed, projected, notified — before it is durable.
  *
- * synchronous=NORMAL/OFF/EXTRA keep SQLite's own behaviour per commit (no fsync of ours). Reads
- * are not queued: they run at once on the shared connection (better-sqlite3 is synchronous, so no
- * read can observe a batch half-way).
+ * synchronous=NORMAL/OFF/EXTRA and `fsyncOffThread: false` keep SQLite's own behaviour per commit
+ * (no fsync of ours). Reads are not queued: they run at once on the shared connection
+ * (better-sqlite3 is synchronous, so no read can observe a batch half-way).
  */
 import type Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
@@ -38,9 +41,9 @@ export interface SharedFileOptions extends SqliteOptions {
    */
   readonly sharedConnection?: boolean;
   /**
-   * With synchronous=FULL: fsync the WAL on the thread pool after each group commit instead of
-   * inside SQLite's commit on the JavaScript thread (same durability, see above); default true.
-   * False commits with SQLite's own FULL sync.
+   * With synchronous=FULL and the file shared by several stores: fsync the WAL ourselves after
+   * each group commit (off the event loop when writers meet) instead of inside SQLite's commit
+   * (same durability, see above); default true. False commits with SQLite's own FULL sync.
    */
   readonly fsyncOffThread?: boolean;
 }
@@ -87,9 +90,9 @@ export class SqliteFile implements OpenedDatabase {
   readonly service: string;
   readonly busy: BusyPolicy;
   readonly stats: GroupCommitStats = { commits: 0, writes: 0, syncs: 0 };
-  /** True when acknowledgements wait for an fsync of ours (synchronous=FULL off the thread). */
-  readonly syncsOffThread: boolean;
   private refs = 0;
+  /** Commits with NORMAL and fsyncs the WAL itself (shared by several stores, FULL asked). */
+  private ownSync = false;
   private queue: PendingWrite[] = [];
   private scheduled = false;
   /** The batch being retried after SQLITE_BUSY, so batches never overlap. */
@@ -109,7 +112,6 @@ export class SqliteFile implements OpenedDatabase {
     this.service = opened.service;
     this.busy = opened.busy;
     this.walFd = walFd;
-    this.syncsOffThread = walFd !== undefined;
     const db = this.db;
     this.sql = {
       begin: db.prepare('BEGIN IMMEDIATE'),
@@ -131,18 +133,41 @@ export class SqliteFile implements OpenedDatabase {
       file = offThread ? SqliteFile.openOffThread(options, key) : new SqliteFile(openDatabase(options), undefined, key);
       if (key !== undefined) OPEN.set(key, file);
     }
-    file.refs++;
+    if (++file.refs === 2) file.enterShared();
     return file;
   }
 
+  /** True when acknowledgements wait for an fsync of ours (the file is shared, FULL asked). */
+  get syncsOffThread(): boolean {
+    return this.ownSync;
+  }
+
+  /** A second store joined: group commit, and (FULL asked) NORMAL commits with our own fsync. */
+  private enterShared(): void {
+    if (this.walFd === undefined || this.failed || !this.db.open) return;
+    this.db.pragma('synchronous = NORMAL');
+    this.ownSync = true;
+    // Everything committed so far was synced by SQLite (FULL): durable as of now.
+    for (const l of this.listeners) l.before();
+    for (const l of this.listeners) l.after();
+  }
+
+  /** Back to one store, nothing in flight: SQLite's own FULL sync per commit again. */
+  private leaveShared(): void {
+    if (!this.ownSync || this.failed || !this.db.open) return;
+    if (this.queue.length > 0 || this.scheduled || this.flushing || this.syncing || this.waiting.length > 0) return;
+    this.db.pragma('synchronous = FULL');
+    this.ownSync = false;
+  }
+
   /**
-   * synchronous=FULL with the WAL fsync of ours: the connection commits with NORMAL, and the WAL
-   * file (which exists once the WAL-mode file was opened and migrated) is opened for fsync. Whatever
-   * an earlier process committed without syncing is synced now, and so is the directory entry of
-   * the WAL file, once. If the WAL cannot be opened, SQLite's own FULL sync is kept.
+   * synchronous=FULL, able to fsync the WAL itself once shared: the WAL file (which exists once the
+   * WAL-mode file was opened and migrated) is opened for fsync. Whatever an earlier process
+   * committed without syncing is synced now, and so is the directory entry of the WAL file, once.
+   * If the WAL cannot be opened, SQLite's own FULL sync is kept, shared or not.
    */
   private static openOffThread(options: SharedFileOptions, key: string | undefined): SqliteFile {
-    const opened = openDatabase({ ...options, synchronous: 'NORMAL' });
+    const opened = openDatabase(options);
     let walFd: number | undefined;
     try {
       walFd = openSync(`${resolve(options.path)}-wal`, 'r+');
@@ -156,7 +181,6 @@ export class SqliteFile implements OpenedDatabase {
     } catch {
       if (walFd !== undefined) closeSync(walFd);
       walFd = undefined;
-      opened.db.pragma('synchronous = FULL');
     }
     return new SqliteFile(opened, walFd, key);
   }
@@ -170,8 +194,13 @@ export class SqliteFile implements OpenedDatabase {
   write<T>(op: () => T): Promise<T> {
     if (this.failed) return Promise.reject(this.failed);
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ op, resolve: resolve as (v: unknown) => void, reject });
-      this.schedule();
+      const w: PendingWrite = { op, resolve: resolve as (v: unknown) => void, reject };
+      // One store on the file: no one to share a commit with, so no reason to wait for one.
+      if (this.refs < 2 && this.queue.length === 0 && !this.scheduled && !this.flushing) this.flush([w]);
+      else {
+        this.queue.push(w);
+        this.schedule();
+      }
     });
   }
 
@@ -180,7 +209,7 @@ export class SqliteFile implements OpenedDatabase {
    * an fsync that starts after this call. Immediate when SQLite syncs each commit itself.
    */
   durable(): Promise<void> {
-    if (!this.syncsOffThread) return Promise.resolve();
+    if (!this.ownSync) return Promise.resolve();
     if (this.failed) return Promise.reject(this.failed);
     return new Promise<void>((done, fail) => {
       this.waiting.push({ done, fail });
@@ -202,7 +231,8 @@ export class SqliteFile implements OpenedDatabase {
   /** Drops one reference; the last one waits for queued writes and fsyncs, then closes. */
   async release(): Promise<void> {
     await this.settled();
-    if (--this.refs > 0) return;
+    if (--this.refs === 1) this.leaveShared();
+    if (this.refs > 0) return;
     if (this.key !== undefined && OPEN.get(this.key) === this) OPEN.delete(this.key);
     if (this.db.open) this.db.close();
     try {
@@ -294,7 +324,7 @@ export class SqliteFile implements OpenedDatabase {
       else w.reject(o.error);
     });
     const fail = (err: unknown): void => batch.forEach((w) => w.reject(err));
-    if (!this.syncsOffThread) {
+    if (!this.ownSync) {
       settle();
       return;
     }
