@@ -10,7 +10,7 @@ import type { CheckpointStore } from '../../ports/CheckpointStore';
 import type { Delivery, EventBus, Subscription } from '../../ports/EventBus';
 import { PermanentError } from '../../ports/EventBus';
 import type { EventStore } from '../../ports/EventStore';
-import { isConcurrencyError } from '../../ports/EventStore';
+import { isConcurrencyError, type AppendResult } from '../../ports/EventStore';
 import type { NewEvent, StoredEvent } from '../../ports/events';
 import type { EventPipeline } from '../pipeline';
 import type { CommandRequest, CommandResult } from '../commandHandler';
@@ -119,8 +119,13 @@ export class SagaCoordinator<S> {
   }
 
   async load(tenant: string, sagaId: string): Promise<SagaInstance<S>> {
+    return (await this.loadWithEvents(tenant, sagaId)).inst;
+  }
+
+  private async loadWithEvents(tenant: string, sagaId: string): Promise<{ inst: SagaInstance<S>; events: StoredEvent[] }> {
     const streamId = this.streamIdOf(tenant, sagaId);
-    return foldSaga(this.definition, tenant, sagaId, streamId, await this.deps.store.readStream(streamId));
+    const events = await this.deps.store.readStream(streamId);
+    return { inst: foldSaga(this.definition, tenant, sagaId, streamId, events), events };
   }
 
   private async onDelivery(d: Delivery): Promise<void> {
@@ -178,7 +183,7 @@ export class SagaCoordinator<S> {
   private async react(tenant: string, sagaId: string, input: SagaInput, traceparent?: string): Promise<SagaInstance<S> | undefined> {
     this.stats.inputs++;
     return withRetry(async () => {
-      const inst = await this.load(tenant, sagaId);
+      const { inst, events: history } = await this.loadWithEvents(tenant, sagaId);
       const id = inputId(input);
       if (inst.processed.has(id)) {
         this.stats.duplicates++;
@@ -192,13 +197,19 @@ export class SagaCoordinator<S> {
         metadata: { tenant, actor: `saga:${this.definition.name}`, causationId: id, ...(traceparent !== undefined ? { traceparent } : {}) },
       };
       const events = this.deps.pipeline ? await this.deps.pipeline.beforeAppend([reacted], { streamId: inst.streamId, tenant }) : [reacted];
+      let appended: AppendResult;
       try {
-        await this.deps.store.append(inst.streamId, events, inst.version === 0 ? 'no_stream' : inst.version);
+        appended = await this.deps.store.append(inst.streamId, events, inst.version === 0 ? 'no_stream' : inst.version);
       } catch (err) {
         if (isConcurrencyError(err)) this.stats.conflicts++;
         throw err;
       }
-      const after = await this.load(tenant, sagaId);
+      // The stream is what was read plus what was stored (the version check proved nothing came
+      // between): fold that instead of reading the whole instance stream back. An idempotent
+      // replay skipped that check (another delivery stored this reaction first): read it back.
+      const after = appended.idempotentReplay
+        ? await this.load(tenant, sagaId)
+        : foldSaga(this.definition, tenant, sagaId, inst.streamId, [...history, ...appended.events]);
       await this.syncIndex(after);
       return after;
     }, this.retry);
