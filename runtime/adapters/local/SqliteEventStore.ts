@@ -129,7 +129,10 @@ export class SqliteEventStore implements EventStore {
   async append(streamId: string, events: readonly NewEvent[], expected: ExpectedVersion = 'any'): Promise<AppendResult> {
     this.assertOpen();
     validateAppend(streamId, events);
-    const attempt = await this.file.write((): Attempt => this.appendInTransaction(streamId, events, expected));
+    // Read the clock here, in the caller's async context: the write may run in another writer's
+    // group commit, where a context-bound clock (the migration's ReplayClock) would answer for them.
+    const now = this.clock.now().getTime();
+    const attempt = await this.file.write((): Attempt => this.appendInTransaction(streamId, events, expected, now));
     if ('result' in attempt) return attempt.result;
     // Slow path, outside the write lock: an exact replay of stored ids wins over any version
     // check; a partial overlap is a DuplicateEventError; otherwise it was a plain conflict.
@@ -147,11 +150,11 @@ export class SqliteEventStore implements EventStore {
     throw new Error(`stream ${streamId}: an event id was reported as stored but cannot be found`);
   }
 
-  private appendInTransaction(streamId: string, events: readonly NewEvent[], expected: ExpectedVersion): Attempt {
+  private appendInTransaction(streamId: string, events: readonly NewEvent[], expected: ExpectedVersion, now: number): Attempt {
     const head = this.sql.head.get(streamId);
     const actual = head?.version ?? 0;
     if (!versionMatches(expected, actual)) return { conflict: actual };
-    const recordedAt = monotonicTime(this.clock.now().getTime(), head?.recorded_at);
+    const recordedAt = monotonicTime(now, head?.recorded_at);
     const n = events.length;
     const params: Array<string | number> = new Array<string | number>(n * 8);
     for (let i = 0; i < n; i++) {
