@@ -1,13 +1,16 @@
 /**
- * `nexus projections list|rebuild <name>`: rebuild reads every event through readAll into a
- * fresh index and swaps the pointer, showing a progress bar with throughput and ETA (the
- * total comes from a quick counting pass over the log).
+ * `nexus projections list|rebuild <name> [--tenant <t>]`: rebuild reads every event through
+ * readAll into a fresh index and swaps the pointer (with --tenant: rebuilds that tenant's
+ * documents in the live index only), showing a progress bar with throughput and ETA (the total
+ * comes from a quick counting pass over the log).
  */
 import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import type { EventStore } from '../../ports/EventStore';
 import { readOnlyEventStore } from '../../core/guards';
-import { currentIndex, rebuildProjection, type ProjectionDefinition, type RebuildResult, type Upcast } from '../../core/projections';
+import {
+  currentIndex, rebuildProjection, rebuildTenant, type ProjectionDefinition, type RebuildProgress, type RebuildResult, type TenantRebuildResult, type Upcast,
+} from '../../core/projections';
 import { registryUpcasters } from '../../core/schema/upcasters';
 import type { RuntimeAdapters } from '../../createRuntime';
 import { orderProjections } from '../../../examples/orders/projections';
@@ -39,26 +42,60 @@ export async function projectionUpcast(rt: RuntimeAdapters, def: ProjectionDefin
 
 export interface RebuildCliOptions extends StackOptions {
   readonly progress?: boolean;
+  /** Rebuild only this tenant's documents, in place (as the HTTP admin route does); default: all, into a fresh index, then swap. */
+  readonly tenant?: string;
 }
 
-export async function runRebuild(name: string, options: RebuildCliOptions, out: (line: string) => void = console.log): Promise<RebuildResult> {
+function findProjection(name: string): ProjectionDefinition {
   const def = PROJECTIONS.find((p) => p.name === name);
   if (!def) throw new Error(`projection ${name} is not known; expected one of ${PROJECTIONS.map((p) => p.name).join(', ')}`);
+  return def;
+}
+
+/** A progress bar over the whole log (a tenant's rebuild reads it all too), or nothing with --no-progress. */
+async function progressBar(rt: RuntimeAdapters, label: string, options: RebuildCliOptions): Promise<{ onProgress: (p: RebuildProgress) => void; stop(): void }> {
+  const total = await countEvents(rt.eventStore);
+  const bar = options.progress === false ? undefined : new SingleBar({
+    format: `rebuild ${label} |{bar}| {percentage}% | {value}/{total} events | {speed} events/s | ETA {eta_formatted}`,
+    etaBuffer: 20, fps: 10,
+  }, Presets.shades_classic);
+  bar?.start(total, 0, { speed: 0 });
+  return {
+    onProgress: (p) => bar?.update(Math.min(p.read, Math.max(total, p.read)), { speed: Math.round(p.read / Math.max(0.001, p.elapsedMs / 1000)) }),
+    stop: () => bar?.stop(),
+  };
+}
+
+const rateOf = (read: number, ms: number): number => Math.round(read / Math.max(0.001, ms / 1000));
+
+/** Full rebuild: every tenant, into a fresh index, then swap (an operator with store access). */
+export async function runRebuild(name: string, options: RebuildCliOptions, out: (line: string) => void = console.log): Promise<RebuildResult> {
+  const def = findProjection(name);
   return withRuntime(options, async (rt) => {
-    const total = await countEvents(rt.eventStore);
-    const bar = options.progress === false ? undefined : new SingleBar({
-      format: `rebuild ${name} |{bar}| {percentage}% | {value}/{total} events | {speed} events/s | ETA {eta_formatted}`,
-      etaBuffer: 20, fps: 10,
-    }, Presets.shades_classic);
-    bar?.start(total, 0, { speed: 0 });
+    const bar = await progressBar(rt, name, options);
     const upcast = await projectionUpcast(rt, def);
     const result = await rebuildProjection(def, { store: readOnlyEventStore(rt.eventStore, `projection rebuild ${def.name}`), search: rt.search, checkpoints: rt.checkpoints, upcast }, {
-      onProgress: (p) => bar?.update(Math.min(p.read, Math.max(total, p.read)), { speed: Math.round(p.read / Math.max(0.001, p.elapsedMs / 1000)) }),
+      onProgress: bar.onProgress,
     });
-    bar?.stop();
-    const rate = Math.round(result.read / Math.max(0.001, result.durationMs / 1000));
-    out(`rebuilt ${name}: ${result.read} events read, ${result.applied} applied, ${result.poisoned} poison skipped in ${result.durationMs} ms (${rate} events/s); index ${result.previousIndex ?? '(none)'} -> ${result.index}`);
+    bar.stop();
+    out(`rebuilt ${name}: ${result.read} events read, ${result.applied} applied, ${result.poisoned} poison skipped in ${result.durationMs} ms (${rateOf(result.read, result.durationMs)} events/s); index ${result.previousIndex ?? '(none)'} -> ${result.index}`);
     return result;
+  });
+}
+
+/** `--tenant <t>`: that tenant's documents rebuilt in the live index; other tenants untouched (ADR 0128). */
+export async function runTenantRebuild(name: string, options: RebuildCliOptions & { readonly tenant: string }, out: (line: string) => void = console.log): Promise<TenantRebuildResult> {
+  const def = findProjection(name);
+  return withRuntime(options, async (rt) => {
+    const bar = await progressBar(rt, `${name} (tenant ${options.tenant})`, options);
+    const upcast = await projectionUpcast(rt, def);
+    const r = await rebuildTenant(def, { store: readOnlyEventStore(rt.eventStore, `projection rebuild ${def.name}`), search: rt.search, checkpoints: rt.checkpoints, upcast }, {
+      tenant: options.tenant, onProgress: bar.onProgress,
+    });
+    bar.stop();
+    out(`rebuilt ${name} for tenant ${r.tenant}: ${r.read} events read, ${r.applied} applied, ${r.poisoned} poison skipped; ${r.upserted} documents written, ${r.removed} removed, `
+      + `${r.caughtUp} caught up, ${r.repaired} repaired, ${r.unsettled} unsettled in ${r.durationMs} ms (${rateOf(r.read, r.durationMs)} events/s); index ${r.index}${r.superseded ? ' (replaced by a full rebuild meanwhile)' : ''}`);
+    return r;
   });
 }
 
@@ -71,9 +108,11 @@ export async function runList(options: StackOptions, out: (line: string) => void
 export function register(program: Command): void {
   const cmd = program.command('projections').description('Inspect and rebuild projections (read models)');
   stackOptions(cmd.command('list').description('List projections and their current index')).action(async (o: StackOptions) => runList(o));
-  stackOptions(cmd.command('rebuild <name>').description('Rebuild a projection from the event store into a fresh index, then swap'))
+  stackOptions(cmd.command('rebuild <name>').description('Rebuild a projection from the event store into a fresh index, then swap (--tenant: one tenant, in place)'))
+    .option('--tenant <tenant>', "rebuild only this tenant's documents in the live index; other tenants untouched")
     .option('--no-progress', 'no progress bar (CI logs)')
     .action(async (name: string, o: RebuildCliOptions) => {
-      await runRebuild(name, o);
+      if (o.tenant !== undefined) await runTenantRebuild(name, { ...o, tenant: o.tenant });
+      else await runRebuild(name, o);
     });
 }

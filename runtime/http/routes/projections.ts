@@ -4,7 +4,8 @@
  *   GET  /projections/:name/query           filters, sort, cursor paging, text (projectionsQuery.ts)
  *        ?asOf=<ISO time>                   also temporal:read — rebuilt into a temporary index up to
  *                                           then, bounded: 422 RANGE_TOO_LARGE past maxEvents
- *   POST /projections/:name/rebuild         admin — rebuild from scratch and swap
+ *   POST /projections/:name/rebuild         admin — rebuild the caller's tenant's documents in place
+ *                                           (other tenants untouched; the full rebuild + swap is the CLI's)
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { InvalidArgumentError, NotFoundError } from '../../ports/errors';
@@ -12,7 +13,7 @@ import { isInvalidQueryError } from '../../ports/SearchIndex';
 import type { SearchIndex } from '../../ports/SearchIndex';
 import type { CheckpointStore } from '../../ports/CheckpointStore';
 import type { EventStore } from '../../ports/EventStore';
-import { ensureIndex, indexDefinitionOf, rebuildProjection, type ProjectionDefinition, type RangeTooLargeError, type Upcast } from '../../core/projections';
+import { ensureIndex, indexDefinitionOf, rebuildProjection, rebuildTenant, type ProjectionDefinition, type RangeTooLargeError, type Upcast } from '../../core/projections';
 import { requireScopes } from '../auth';
 import { documented, errorResponses } from './schemas';
 import { parseProjectionQuery, publicDocument } from './projectionsQuery';
@@ -116,12 +117,19 @@ export const projectionRoutes: FastifyPluginAsync<ProjectionRouteOptions> = asyn
 
   app.post<{ Params: { name: string } }>('/projections/:name/rebuild', {
     config: { scopes: ['admin'] },
-    schema: documented({ tags: ['projections'], summary: 'Rebuild a projection from the event store into a fresh index, then swap (admin)' }, {
+    schema: documented({
+      tags: ['projections'],
+      summary: "Rebuild the caller's tenant's documents of a projection from the event store, in place (admin); other tenants' documents are untouched",
+    }, {
       params: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
       response: { 200: { type: 'object', additionalProperties: true }, ...errorResponses(401, 403, 404) },
     }),
   }, async (request) => {
-    const r = await rebuildProjection(find(request.params.name), deps);
-    return { projection: request.params.name, index: r.index, events: r.read, applied: r.applied, poisoned: r.poisoned, durationMs: r.durationMs };
+    // A tenant admin rebuilds their own tenant (ADR 0128); the full rebuild-and-swap is the operator's CLI.
+    const r = await rebuildTenant(find(request.params.name), deps, { tenant: request.auth.tenant });
+    return {
+      projection: request.params.name, tenant: r.tenant, index: r.index, events: r.read, applied: r.applied, poisoned: r.poisoned,
+      upserted: r.upserted, removed: r.removed, caughtUp: r.caughtUp, repaired: r.repaired, unsettled: r.unsettled, superseded: r.superseded, durationMs: r.durationMs,
+    };
   });
 };
