@@ -14,6 +14,7 @@ import { SqliteCheckpointStore } from '../../runtime/adapters/local/SqliteCheckp
 import { SqliteEventStore } from '../../runtime/adapters/local/SqliteEventStore';
 import { SqliteIdempotencyStore } from '../../runtime/adapters/local/SqliteIdempotencyStore';
 import type { SqliteFile } from '../../runtime/adapters/local/sqlite/sharedFile';
+import { ReplayClock } from '../../runtime/core/migration/replayClock';
 import { ev } from '../contracts/eventStore/support';
 
 const fileOf = (store: object): SqliteFile => (store as { file: SqliteFile }).file;
@@ -100,6 +101,16 @@ describe('SQLite stores: shared connection and group commit', () => {
     assert.deepEqual(all.map((e) => [e.streamId, e.version]), [['t1:Order-1', 1], ['t1:Order-1', 2], ['t1:Order-2', 1], ['t1:Order-2', 2]], 'positions in request order');
     assert.equal(all[1]!.eventId, a.eventId);
     await Promise.all([events.close(), checkpoints.close(), idempotency.close()]);
+  });
+
+  it('shared: idempotency records are stamped by the clock of their own caller, not of the batch', async () => {
+    const clock = new ReplayClock();
+    const idempotency = new SqliteIdempotencyStore({ path, clock });
+    const events = new SqliteEventStore({ path });
+    const times = Array.from({ length: 8 }, (_, i) => new Date(Date.UTC(2024, 0, 1 + i)).toISOString());
+    const records = await Promise.all(times.map((t, i) => clock.at(t, () => idempotency.putIfAbsent(`command:t1:c-${i}`, i, 3600))));
+    assert.deepEqual(records.map((r) => r.record.storedAt), times);
+    await Promise.all([idempotency.close(), events.close()]);
   });
 
   it('synchronous=FULL: SQLite syncs while one store uses the file; shared, it commits with NORMAL and fsyncs the WAL itself, until alone again', async () => {

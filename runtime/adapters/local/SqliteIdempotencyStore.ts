@@ -50,8 +50,10 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   async putIfAbsent(key: string, value: unknown, ttlSeconds: number): Promise<{ stored: boolean; record: IdempotencyRecord }> {
     this.assertOpen();
     const json = checkIdempotencyArgs(key, value, ttlSeconds);
+    // The clock is read here, in the caller's async context (a context-bound clock would answer
+    // for another writer inside the shared group commit).
+    const now = this.clock.now().getTime();
     return this.file.write(() => {
-      const now = this.clock.now().getTime();
       const existing = this.live.get(key, now);
       if (existing) return { stored: false, record: toRecord(existing) };
       const expiresMs = now + ttlSeconds * 1000;
