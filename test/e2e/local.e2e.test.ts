@@ -116,7 +116,11 @@ describe('e2e: the local stack over HTTP and WebSocket', function () {
   it('cancels an order whose stock cannot be reserved, and rebuilds the read model on request', async () => {
     await command('Order', 'e2', 'PlaceOrder', { customerId: 'c-2', currency: 'EUR', items: [{ sku: 'BOOK-1', name: 'A red book', quantity: 100, unitPriceCents: 1500 }] });
     await eventually('cancelled by the saga', async () => ((await call('GET', '/projections/orderSummary/query?status=cancelled')).json.total === 1 ? true : undefined));
-    const saga = (await call('GET', '/sagas/OrderFulfilment-e2')).json;
+    // The saga records the cancel outcome after the read model shows it: wait for the saga too.
+    const saga = await eventually('the saga cancelled', async () => {
+      const r = (await call('GET', '/sagas/OrderFulfilment-e2')).json;
+      return r?.state?.phase === 'cancelled' ? r : undefined;
+    });
     assert.equal(saga.state.phase, 'cancelled');
     assert.match(saga.state.reason, /stock unavailable for BOOK-1/);
     const before = (await call('GET', '/projections/orderSummary/query?sort=id')).json;

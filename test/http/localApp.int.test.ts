@@ -55,11 +55,18 @@ describe('local app (npm start)', function () {
   });
 
   it('refuses a bad payload with 400 naming the field; nothing stored', async () => {
-    const before = (await local.runtime.eventStore.readAll({ limit: 10_000 })).events.length;
+    // Only this order's stream: the read side may still be appending saga events of earlier orders.
+    const stream = 'dev:Order-43';
+    assert.equal((await local.runtime.eventStore.streamInfo(stream)).exists, false);
     const bad = await call('POST', '/commands/Order/43', { type: 'PlaceOrder', payload: { customerId: 'c-1', currency: 'EUR', items: [{ sku: 'B', name: 'b', quantity: 'one', unitPriceCents: 1 }] } });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.field, 'payload.items[0].quantity');
-    assert.equal((await local.runtime.eventStore.readAll({ limit: 10_000 })).events.length, before);
+    assert.deepEqual(await local.runtime.eventStore.readStream(stream), [], 'nothing stored for the refused command');
+    assert.equal((await local.runtime.eventStore.streamInfo(stream)).exists, false);
+    // The same command, valid, lands in exactly that stream (so the checks above looked in the right place).
+    const ok = await call('POST', '/commands/Order/43', { type: 'PlaceOrder', payload: { customerId: 'c-1', currency: 'EUR', items: [{ sku: 'B', name: 'b', quantity: 1, unitPriceCents: 1 }] } });
+    assert.equal(ok.status, 201);
+    assert.equal((await local.runtime.eventStore.streamInfo(stream)).version, 1);
   });
 
   it('is ready, and refuses requests without a token', async () => {
