@@ -170,6 +170,30 @@ describe('ProjectionEngine (rebuild fast path keeps the semantics)', () => {
     }
   });
 
+  it('a handler staging many documents (rewrites and removals included) gets each one as last staged', async () => {
+    const def: ProjectionDefinition = {
+      name: 'fanout',
+      index: { fields: [{ name: 'n', type: 'number' }] },
+      handlers: {
+        Fan: async (_e, ctx) => {
+          for (let i = 0; i < 100; i++) ctx.put({ id: `d${i}`, n: i });
+          for (let i = 0; i < 100; i += 3) ctx.put({ id: `d${i}`, n: Number((await ctx.get(`d${i}`))?.n) * 10 });
+          for (let i = 1; i < 100; i += 10) ctx.remove(`d${i}`);
+          assert.equal(await ctx.get('d1'), undefined);
+          assert.equal((await ctx.get('d99'))?.n, 990);
+        },
+      },
+    };
+    await store.append('t:Fan-1', [{ eventId: 'f1', type: 'Fan', schemaVersion: 1, data: {}, metadata: { tenant: 't' } }]);
+    const r = await rebuildProjection(def, { store, search, checkpoints }, { swap: false });
+    const docs = await allDocs(search, r.index);
+    assert.equal(docs.length, 90);
+    for (const d of docs) {
+      const i = Number(d.id.slice(1));
+      assert.equal(d.n, i % 3 === 0 ? i * 10 : i, d.id);
+    }
+  });
+
   it('markApplied copies: neither the document nor the previous version changes', async () => {
     const [placed, added] = await appendOrder(store, 'acme', 'o1', 'alice', ['add']);
     const first: SearchDocument = markApplied({ id: 'd', n: 1 }, placed!);

@@ -115,17 +115,20 @@ describe('projections see events upcast to their latest version', () => {
   });
 
   it('shadow projections of a migration compare stores as upcast: v1 on one side equals v2 on the other', async () => {
-    const v2store = new InMemoryEventStore();
-    for (const [target, version, data] of [[store, 1, { trackingNumber: 'T-1' }], [v2store, 2, { trackingCode: 'T-1' }]] as const) {
+    // Both sides record at the same instant (as a migration keeps recordedAt): only the version differs.
+    const clock = { now: () => new Date('2026-01-01T00:00:00.000Z') };
+    const v1store = new InMemoryEventStore({ clock });
+    const v2store = new InMemoryEventStore({ clock });
+    for (const [target, version, data] of [[v1store, 1, { trackingNumber: 'T-1' }], [v2store, 2, { trackingCode: 'T-1' }]] as const) {
       await target.append('acme:Order-o1', [
         { eventId: 'p', type: 'OrderPlaced', schemaVersion: 1, data: { orderId: 'o1', customerId: 'c', currency: 'EUR', items: [] }, metadata: { tenant: 'acme' } },
         { eventId: 's', type: 'OrderShipped', schemaVersion: version, data: { orderId: 'o1', carrier: 'ups', ...data }, metadata: { tenant: 'acme' } },
       ]);
     }
     const scratch = () => ({ search: new InMemorySearchIndex(), checkpoints: new InMemoryCheckpointStore() });
-    const [same] = await shadowProjections(store, v2store, { projections: [orderSummaryProjection], scratch, upcaster: chain });
+    const [same] = await shadowProjections(v1store, v2store, { projections: [orderSummaryProjection], scratch, upcaster: chain });
     assert.deepEqual([same?.sourceDocuments, same?.differingCount], [1, 0]);
-    const [differ] = await shadowProjections(store, v2store, { projections: [orderSummaryProjection], scratch });
+    const [differ] = await shadowProjections(v1store, v2store, { projections: [orderSummaryProjection], scratch });
     assert.deepEqual(differ?.differing, [orderDocId('acme', 'o1')], 'without the upcaster the v1 side has no tracking number');
   });
 

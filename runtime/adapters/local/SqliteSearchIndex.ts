@@ -48,8 +48,9 @@ function plainlyValid(typeOf: ReadonlyMap<string, FieldType>, documents: readonl
   return true;
 }
 
-/** The prepared write statements of one index (prepared once, not per upsert). */
+/** The prepared statements of one index (prepared once, not per call). */
 interface Writer {
+  readonly get: Database.Statement<[string], { doc: string }>;
   readonly insert: Database.Statement<[string, string]>;
   readonly update: Database.Statement<[string, string], { rid: number }>;
   readonly fts?: { readonly del: Database.Statement<[number]>; readonly ins: Database.Statement<unknown[]> };
@@ -82,6 +83,7 @@ export class SqliteSearchIndex implements SearchIndex {
   private readonly metas = new Map<string, Meta>();
   /** By index id (ids are never reused: AUTOINCREMENT). */
   private readonly writers = new Map<number, Writer>();
+  private exists: Database.Statement<[number]> | undefined;
 
   constructor(readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -153,9 +155,12 @@ export class SqliteSearchIndex implements SearchIndex {
       for (let i = 0; i < documents.length; i++) {
         const d = documents[i]!;
         if (replaced[i]) w.fts.del.run(rids[i]!);
-        const params: unknown[] = [rids[i]];
-        for (const f of m.searchable) params.push(typeof d[f.name] === 'string' ? d[f.name] : null);
-        w.fts.ins.run(params);
+        if (m.searchable.length === 1) {
+          const v = d[m.searchable[0]!.name];
+          w.fts.ins.run(rids[i], typeof v === 'string' ? v : null);
+        } else {
+          w.fts.ins.run(rids[i], ...m.searchable.map((f) => (typeof d[f.name] === 'string' ? d[f.name] : null)));
+        }
       }
     });
     translate('upsert', () => tx.immediate());
@@ -176,7 +181,7 @@ export class SqliteSearchIndex implements SearchIndex {
 
   async get(index: string, id: string): Promise<SearchDocument | undefined> {
     const m = this.requireIndex(index);
-    const row = this.db.prepare<[string], { doc: string }>(`SELECT doc FROM si_docs_${m.id} WHERE id = ?`).get(id);
+    const row = this.writer(m).get.get(id);
     return row && (JSON.parse(row.doc) as SearchDocument);
   }
 
@@ -242,6 +247,7 @@ export class SqliteSearchIndex implements SearchIndex {
     let w = this.writers.get(m.id);
     if (!w) {
       w = {
+        get: this.db.prepare(`SELECT doc FROM si_docs_${m.id} WHERE id = ?`),
         insert: this.db.prepare(`INSERT INTO si_docs_${m.id} (id, doc) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`),
         update: this.db.prepare(`UPDATE si_docs_${m.id} SET doc = ? WHERE id = ? RETURNING rid`),
         fts: m.searchable.length > 0
@@ -258,7 +264,8 @@ export class SqliteSearchIndex implements SearchIndex {
 
   private requireIndex(index: string): Meta {
     const m = this.meta(index);
-    if (m && this.db.prepare('SELECT 1 FROM search_indexes WHERE id = ?').get(m.id)) return m;
+    this.exists ??= this.db.prepare('SELECT 1 FROM search_indexes WHERE id = ?');
+    if (m && this.exists.get(m.id)) return m;
     // Another connection dropped it (and may have created it again, under a new id): forget the
     // cached tables and statements, and look the name up once more.
     this.metas.delete(index);

@@ -12,7 +12,7 @@ import type { StoredEvent } from '../../ports/events';
 import type { SearchDocument, SearchIndex } from '../../ports/SearchIndex';
 import { PermanentError } from '../../ports/EventBus';
 import { isRetryable } from '../../ports/errors';
-import { isProjectionGapError, serializeDocument, type ProjectionContext, type ProjectionDefinition, type ProjectionHandler, type Upcast } from './projection';
+import { NOT_LOADED, isProjectionGapError, serializeDocument, type ProjectionContext, type ProjectionDefinition, type ProjectionHandler, type Upcast } from './projection';
 
 export interface EngineStats {
   applied: number;
@@ -41,7 +41,10 @@ const UPSERT_BATCH = 500;
  * with its callbacks bound once: the per-event path allocates no closures and no async frames.
  */
 class Staging implements ProjectionContext {
-  readonly docs = new Map<string, SearchDocument | null>();
+  /** Staged ids and documents (null = removed) in slots 0..size-1: a handler stages one or two, so a scan beats a Map cleared per event. */
+  private readonly ids: string[] = [];
+  private readonly docs: Array<SearchDocument | null> = [];
+  size = 0;
   duplicate = false;
   /** An event is being applied with this staging (a concurrent apply gets a staging of its own). */
   busy = false;
@@ -52,23 +55,57 @@ class Staging implements ProjectionContext {
 
   constructor(private readonly engine: ProjectionEngine) {}
 
+  /** Slot by id, once a handler stages many documents (the scan would grow quadratic). */
+  private index: Map<string, number> | undefined;
+
   reset(): void {
-    this.docs.clear();
+    for (let i = 0; i < this.size; i++) this.docs[i] = null;
+    this.size = 0;
+    this.index = undefined;
     this.duplicate = false;
   }
 
+  /** Calls `fn` for each staged document, in staging order. */
+  forEach(fn: (doc: SearchDocument | null, id: string) => void): void {
+    for (let i = 0; i < this.size; i++) fn(this.docs[i]!, this.ids[i]!);
+  }
+
+  private slot(id: string): number {
+    if (this.index) return this.index.get(id) ?? -1;
+    for (let i = this.size - 1; i >= 0; i--) if (this.ids[i] === id) return i;
+    return -1;
+  }
+
+  private stage(id: string, doc: SearchDocument | null): void {
+    const i = this.slot(id);
+    if (i >= 0) {
+      this.docs[i] = doc;
+      return;
+    }
+    this.ids[this.size] = id;
+    this.docs[this.size] = doc;
+    this.index?.set(id, this.size);
+    this.size++;
+    if (this.size === 32 && !this.index) this.index = new Map(this.ids.slice(0, this.size).map((x, j) => [x, j]));
+  }
+
   get = (id: string): Promise<SearchDocument | undefined> => {
-    const staged = this.docs.get(id);
-    if (staged !== undefined) return Promise.resolve(staged ?? undefined);
-    return this.docs.has(id) ? Promise.resolve(undefined) : this.engine.read(id);
+    const i = this.slot(id);
+    if (i >= 0) return Promise.resolve(this.docs[i] ?? undefined);
+    return this.engine.read(id);
+  };
+
+  peek = (id: string): SearchDocument | undefined | typeof NOT_LOADED => {
+    const i = this.slot(id);
+    return i >= 0 ? this.docs[i] ?? undefined : this.engine.peek(id);
   };
 
   put = (doc: SearchDocument): void => {
-    this.docs.set(doc.id, doc);
+    this.stage(doc.id, doc);
   };
 
   remove = (id: string): void => {
-    this.docs.set(id, null);
+    this.stage(id, null);
   };
 
   onDuplicate = (): void => {
@@ -80,16 +117,18 @@ class Staging implements ProjectionContext {
 }
 
 const IGNORED: Promise<ApplyOutcome> = Promise.resolve('ignored');
+/** A staged removal (a value, so that one Map lookup tells staged, removed and unknown apart). */
+const REMOVED: unique symbol = Symbol('removed');
 
 export class ProjectionEngine {
   readonly stats: EngineStats = { applied: 0, duplicates: 0, ignored: 0, gapsFilled: 0 };
-  /** Documents staged since the last flush (null = deleted): what the next flush writes. */
-  private staged = new Map<string, SearchDocument | null>();
+  /** Documents staged since the last flush (REMOVED = deleted): what the next flush writes. */
+  private staged = new Map<string, SearchDocument | typeof REMOVED>();
   /**
    * Fresh index only: the documents the previous flush wrote, kept as objects because the next
    * batch often continues them (a stream spanning two pages, a customer touched on every page).
    */
-  private carried = new Map<string, SearchDocument | null>();
+  private carried = new Map<string, SearchDocument | typeof REMOVED>();
   /**
    * Fresh index only: ids written by earlier flushes. Any other id not staged or carried does
    * not exist (no read); older documents are read back rather than all kept in memory, where
@@ -98,7 +137,7 @@ export class ProjectionEngine {
   private readonly written = new Set<string>();
   private readonly stagings: Staging[] = [];
   private readonly stage = (doc: SearchDocument | null, id: string): void => {
-    this.staged.set(id, doc);
+    this.staged.set(id, doc ?? REMOVED);
   };
 
   private fresh: boolean;
@@ -164,8 +203,8 @@ export class ProjectionEngine {
   /** The handler succeeded: its staged documents join the batch. */
   commit(staging: Staging): ApplyOutcome {
     staging.busy = false;
-    staging.docs.forEach(this.stage);
-    if (staging.docs.size === 0 && staging.duplicate) {
+    staging.forEach(this.stage);
+    if (staging.size === 0 && staging.duplicate) {
       this.stats.duplicates++;
       return 'duplicate';
     }
@@ -193,15 +232,21 @@ export class ProjectionEngine {
 
   /** The document as this engine sees it: staged, carried, else (unless known absent) the index. */
   read(id: string): Promise<SearchDocument | undefined> {
+    const known = this.peek(id);
+    return known === NOT_LOADED ? this.search.get(this.index, id) : Promise.resolve(known);
+  }
+
+  /** The document if known without reading the index (staged, carried, or known absent), else NOT_LOADED. */
+  peek(id: string): SearchDocument | undefined | typeof NOT_LOADED {
+    // One lookup per map (a removal is a value, not a missing key): this runs for every event.
     const staged = this.staged.get(id);
-    if (staged !== undefined) return Promise.resolve(staged ?? undefined);
-    if (this.staged.has(id)) return Promise.resolve(undefined);
+    if (staged !== undefined) return staged === REMOVED ? undefined : staged;
     if (this.fresh) {
       const carried = this.carried.get(id);
-      if (carried !== undefined) return Promise.resolve(carried ?? undefined);
-      if (this.carried.has(id) || !this.written.has(id)) return Promise.resolve(undefined);
+      if (carried !== undefined) return carried === REMOVED ? undefined : carried;
+      if (!this.written.has(id)) return undefined;
     }
-    return this.search.get(this.index, id);
+    return NOT_LOADED;
   }
 
   /** Writes staged documents; returns the ids written since the previous flush. */
@@ -209,8 +254,8 @@ export class ProjectionEngine {
     const puts: SearchDocument[] = [];
     const deletes: string[] = [];
     for (const [id, doc] of this.staged) {
-      if (doc) puts.push(serializeDocument(doc));
-      else deletes.push(id);
+      if (doc === REMOVED) deletes.push(id);
+      else puts.push(serializeDocument(doc));
     }
     for (let i = 0; i < puts.length; i += UPSERT_BATCH) await this.search.upsert(this.index, puts.slice(i, i + UPSERT_BATCH));
     if (deletes.length > 0) await this.search.delete(this.index, deletes);

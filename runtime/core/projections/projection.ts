@@ -16,7 +16,12 @@ export interface ProjectionContext {
   remove(id: string): void;
   /** Called by `updateOnce` when the event was already applied (counted as a duplicate absorbed). */
   onDuplicate?(): void;
+  /** The document when known without a read (staged, or in memory), else NOT_LOADED: lets `updateOnce` skip a promise hop. */
+  peek?(id: string): SearchDocument | undefined | typeof NOT_LOADED;
 }
+
+/** ProjectionContext.peek: the document is not in memory; `get` reads it. */
+export const NOT_LOADED: unique symbol = Symbol('projection document not loaded');
 
 /**
  * Turns stored events into the latest schema version of their type (the governed pipeline's
@@ -143,17 +148,24 @@ export function updateOnce<T extends SearchDocument>(
   event: StoredEvent,
   next: (current: T | undefined) => T | undefined,
 ): Promise<boolean> {
-  // A plain promise chain, not an async function: this runs once per event in a rebuild.
-  return ctx.get(id).then((found) => {
-    const current = found as T | undefined;
-    if (guard(current, event) === 'duplicate') {
-      ctx.onDuplicate?.();
-      return false;
-    }
-    const doc = next(current);
-    if (doc) ctx.put(markApplied(doc, event, current));
-    return true;
-  });
+  // Runs once per event in a rebuild: with the document in memory, no read and no promise chain.
+  const known = ctx.peek ? ctx.peek(id) : NOT_LOADED;
+  if (known === NOT_LOADED) return ctx.get(id).then((found) => updateNow(ctx, found as T | undefined, event, next));
+  try {
+    return Promise.resolve(updateNow(ctx, known as T | undefined, event, next));
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
+}
+
+function updateNow<T extends SearchDocument>(ctx: ProjectionContext, current: T | undefined, event: StoredEvent, next: (current: T | undefined) => T | undefined): boolean {
+  if (guard(current, event) === 'duplicate') {
+    ctx.onDuplicate?.();
+    return false;
+  }
+  const doc = next(current);
+  if (doc) ctx.put(markApplied(doc, event, current));
+  return true;
 }
 
 /**

@@ -51,9 +51,9 @@ export async function replay(store: EventStore, engines: readonly ProjectionEngi
       if (tenant !== undefined && tenantOf(e) !== tenant) continue;
       if (!handled[e.type]) continue;
       let poison = false;
-      for (const engine of engines) {
+      for (let j = 0; j < engines.length; j++) {
         try {
-          await engine.apply(e);
+          await engines[j]!.apply(e);
         } catch (err) {
           if (!isPermanentError(err)) throw err;
           poison = true;
