@@ -77,6 +77,8 @@ describe('observability: traces and metrics on the local stack', function () {
     const stale = await s.call('POST', '/commands/Order/t-1', { type: 'ConfirmPayment', payload: { paymentId: 'p-2', amountCents: 1500 }, expectedVersion: 1 });
     assert.equal(stale.status, 409, stale.text);
     await s.local.snapshotter.idle();
+    // Commands are served from the handler's kept state; a read of the aggregate starts from its snapshot.
+    assert.equal((await s.call('GET', '/aggregates/Order/t-1')).status, 200);
     const r = await s.call('GET', '/metrics');
     assert.equal(r.status, 200);
     const names = [
