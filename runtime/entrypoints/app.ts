@@ -176,11 +176,13 @@ export class NexusApp {
 
   /** Applies delivered envelopes to every projection (ensureIndex, apply, flush). */
   async project(envelopes: readonly CloudEventEnvelope[]): Promise<number> {
-    const { rt } = await this.core();
+    const { rt, pipeline } = await this.core();
     const events: StoredEvent[] = envelopes.map(fromEnvelope);
+    // Handlers see every event at the latest version of its type (ADR 0127), as in the local read side.
+    const upcast = (batch: readonly StoredEvent[]): StoredEvent[] => pipeline.afterRead(batch);
     for (const p of this.options.projections ?? orderProjections) {
       const index = await ensureIndex(rt.search, rt.checkpoints, p.name, indexDefinitionOf(p));
-      const engine = new ProjectionEngine(p, rt.search, rt.eventStore, index);
+      const engine = new ProjectionEngine(p, rt.search, rt.eventStore, index, { upcast });
       for (const e of events) await engine.apply(e);
       await engine.flush();
     }

@@ -98,6 +98,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
         sagas: [fulfilmentSaga()],
         commands,
         pipeline,
+        upcast: (events) => pipeline.afterRead(events),
         onError: (where, err) => log.error({ err }, `read side: ${where} failed`),
       });
     }

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { CheckpointStore } from '../../ports/CheckpointStore';
 import type { EventBus } from '../../ports/EventBus';
 import type { EventStore } from '../../ports/EventStore';
+import type { StoredEvent } from '../../ports/events';
 import type { Notifier } from '../../ports/Notifier';
 import type { SearchIndex } from '../../ports/SearchIndex';
 import type { SnapshotStore } from '../../ports/SnapshotStore';
@@ -48,7 +49,10 @@ export function readSidePlugins(d: ReadSideRouteDeps): FastifyPluginAsync[] {
   const bind = <O extends Record<string, unknown>>(plugin: FastifyPluginAsync<O>, options: O): FastifyPluginAsync => async (app) => plugin(app, options);
   const eventStore = readOnlyEventStore(d.eventStore, 'a query handler');
   const plugins: FastifyPluginAsync[] = [
-    bind(projectionRoutes, { eventStore, search: d.search, checkpoints: d.checkpoints, projections: d.projections, asOfMaxEvents: d.asOfMaxEvents }),
+    bind(projectionRoutes, {
+      eventStore, search: d.search, checkpoints: d.checkpoints, projections: d.projections, asOfMaxEvents: d.asOfMaxEvents,
+      ...(d.pipeline ? { upcast: (events: readonly StoredEvent[]) => d.pipeline!.afterRead(events) } : {}),
+    }),
     bind(aggregateRoutes, { eventStore, aggregates: d.aggregates, snapshots: d.snapshots, pipeline: d.pipeline }),
     bind(sagaRoutes, { sagas: d.sagas }),
     bind(dlqRoutes, { bus: d.bus }),
