@@ -49,6 +49,17 @@ type Attempt = { result: AppendResult } | { conflict: number } | { idsStored: tr
 const MAX_TIME = '9999-12-31T23:59:59.999Z';
 const COLUMNS = 'position, stream_id, version, event_id, type, schema_version, data, metadata, recorded_at';
 
+type RawRow = [number, string, number, string, string, number, string, string, string];
+
+/** toEvent for a raw row of COLUMNS (array mode: no per-row object with column names). */
+function rawToEvent(r: RawRow): StoredEvent {
+  return {
+    streamId: r[1], version: r[2], eventId: r[3], type: r[4], schemaVersion: r[5],
+    data: JSON.parse(r[6]) as Record<string, unknown>, metadata: JSON.parse(r[7]) as StoredEvent['metadata'],
+    position: formatPosition(r[0]), recordedAt: r[8],
+  };
+}
+
 function toEvent(row: EventRow): StoredEvent {
   return {
     streamId: row.stream_id,
@@ -76,7 +87,7 @@ export class SqliteEventStore implements EventStore {
     versionOfId: Statement<[string, string], { version: number }>;
     forward: Statement<[string, number, number, string, number], EventRow>;
     backward: Statement<[string, number, string, number], EventRow>;
-    after: Statement<[number, number], EventRow>;
+    after: Statement<[number, number], RawRow>;
   };
   private readonly inserts = new Map<number, Statement<Array<string | number>>>();
   private closed = false;
@@ -103,7 +114,7 @@ export class SqliteEventStore implements EventStore {
       backward: db.prepare(
         `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND version <= ? AND recorded_at <= ? ORDER BY version DESC LIMIT ?`,
       ),
-      after: db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`),
+      after: db.prepare<[number, number], RawRow>(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`).raw(true),
     };
     // Unknown until the file's first fsync of its own: a read that needs it then waits for one.
     this.durableThrough = 0;
@@ -221,8 +232,8 @@ export class SqliteEventStore implements EventStore {
     // One row more than the page tells whether the page reached the end.
     const rows = await withBusyRetry(this.service, this.busy, () => this.sql.after.all(after, limit + 1));
     const page = rows.slice(0, limit);
-    if (page.length > 0) await this.durable(page[page.length - 1]!.position);
-    const events = page.map(toEvent);
+    if (page.length > 0) await this.durable(page[page.length - 1]![0]);
+    const events = page.map(rawToEvent);
     const last = events[events.length - 1];
     return { events, checkpoint: last ? last.position : options.after, isEnd: rows.length <= limit };
   }
