@@ -15,8 +15,10 @@ function cruise(file: string, source: string): string {
   const path = join(ROOT, file);
   writeFileSync(path, source);
   try {
-    const r = spawnSync(BIN, ['--config', '.dependency-cruiser.cjs', file], { cwd: ROOT, encoding: 'utf8' });
-    return `${r.stdout}${r.stderr}`;
+    const r = spawnSync(BIN, ['--config', '.dependency-cruiser.cjs', file], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    // Without colour codes (CI=true makes depcruise colour its output).
+    // eslint-disable-next-line no-control-regex
+    return `${r.stdout}${r.stderr}`.replace(/\x1B\[[0-9;]*m/g, '');
   } finally {
     rmSync(path, { force: true });
   }
