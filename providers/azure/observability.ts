@@ -2,8 +2,9 @@
  * Azure Observability: an action group e-mailing the configured addresses, metric alerts on the
  * platform's signals (Cosmos DB throttling, Event Hubs throttling and server errors, API 5xx, and
  * the runtime's custom metrics for dead letters, relay lag and consumer lag in Application
- * Insights), a monthly cost budget on the resource group when configured, and a shared workbook
- * charting the signals.
+ * Insights), a log alert on failed timer runs (snapshots, saga timeouts: the Functions host has no
+ * dead-letter queue for them), a monthly cost budget on the resource group when configured, and a
+ * shared workbook charting the signals.
  */
 import * as pulumi from '@pulumi/pulumi';
 import * as monitor from '@pulumi/azure-native/monitor';
@@ -15,7 +16,7 @@ import { DEFAULTS } from '../../components/defaults';
 import { requireRef } from '../../components/naming';
 import { foundationOf, type AzureState } from './state';
 import { stableGuid } from './naming';
-import { alertSignals, workbookJson } from './observabilitySignals';
+import { alertSignals, scheduledFailureQuery, SCHEDULED_FUNCTIONS, workbookJson } from './observabilitySignals';
 
 /** Budgets start on the first day of a month; the current month's, fixed after creation. */
 export function budgetStart(now: Date): string {
@@ -76,6 +77,35 @@ export function azureObservability(state: AzureState, name: string, args: Observ
     }, { parent });
     alarms.push(`${name}-${s.id}`);
   }
+
+  // Failed timer invocations, one alert per function (dimension `name`), evaluated every 5 minutes
+  // over the last 10 (Application Insights ingestion can lag a few minutes).
+  new monitor.ScheduledQueryRule(`${name}-scheduler-failures`, {
+    resourceGroupName: f.resourceGroupName,
+    location: ctx.location,
+    kind: 'LogAlert',
+    displayName: `${name}: scheduled runs failing`,
+    description: `${name}: snapshot or saga timeout runs failing (timer functions ${SCHEDULED_FUNCTIONS.join(', ')}); stuck saga timeouts leave orders holding their stock`,
+    severity: 1,
+    enabled: true,
+    scopes: [ref(args.runtime.refs, 'appInsightsId')],
+    evaluationFrequency: 'PT5M',
+    windowSize: 'PT10M',
+    autoMitigate: true,
+    criteria: {
+      allOf: [{
+        query: scheduledFailureQuery(),
+        timeAggregation: 'Count',
+        operator: 'GreaterThan',
+        threshold: 0,
+        dimensions: [{ name: 'name', operator: 'Include', values: [...SCHEDULED_FUNCTIONS] }],
+        failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
+      }],
+    },
+    actions: { actionGroups: [group.id] },
+    tags: ctx.tags,
+  }, { parent });
+  alarms.push(`${name}-scheduler-failures`);
 
   if (args.monthlyBudgetUsd !== undefined) {
     const notify = (threshold: number, thresholdType: 'Actual' | 'Forecasted') => ({

@@ -1,7 +1,8 @@
 /**
  * The signals Azure Observability alerts on and charts, as data (pure): platform metrics of
  * Cosmos DB, Event Hubs and the Function App, plus the custom metrics the runtime emits to
- * Application Insights (Event Hubs has no broker-side dead-letter count or consumer lag).
+ * Application Insights (Event Hubs has no broker-side dead-letter count or consumer lag), and the
+ * log query over failed timer invocations (snapshots, saga timeouts).
  */
 import * as pulumi from '@pulumi/pulumi';
 
@@ -81,4 +82,22 @@ export function workbookJson(signals: ReadonlyArray<{ id: string; description: s
     ],
     isLocked: false,
   };
+}
+
+/**
+ * The Function App's timer functions, as runtime/entrypoints/azureFunctionsRegistration.ts
+ * registers them (`registrar.timer(name, ...)`); the Functions host records each invocation as an
+ * Application Insights request named after the function, `success == false` when it throws.
+ */
+export const SCHEDULED_FUNCTIONS = ['snapshots', 'sagaTimeouts'] as const;
+
+/** Kusto over Application Insights `requests`: failed invocations of the timer functions, one row each. */
+export function scheduledFailureQuery(functions: readonly string[] = SCHEDULED_FUNCTIONS): string {
+  if (functions.length === 0) throw new Error('scheduled failure query: no function names');
+  for (const f of functions) if (!/^[a-zA-Z][a-zA-Z0-9_-]*$/.test(f)) throw new Error(`scheduled failure query: ${JSON.stringify(f)} is not a function name`);
+  return [
+    'requests',
+    `| where name in (${functions.map((f) => `"${f}"`).join(', ')}) and success == false`,
+    '| project timestamp, name, resultCode, operation_Id',
+  ].join('\n');
 }

@@ -1,9 +1,11 @@
 /**
  * The signals GCP Observability alerts on and charts, as data: Cloud Monitoring filters for the
  * dead-letter backlog, consumer lag (oldest unacked message on the push subscriptions), relay lag
- * (the runtime's custom metric), Firestore/Pub/Sub throttling and API errors. Pure functions.
+ * (the runtime's custom metric), Firestore/Pub/Sub throttling, API errors and failed Cloud
+ * Scheduler attempts (snapshots, saga timeouts; a log-based metric). Pure functions.
  */
 import * as pulumi from '@pulumi/pulumi';
+import { WORKER_PATHS } from './runtimeTriggers';
 
 export interface AlertSpec {
   readonly id: string;
@@ -11,6 +13,8 @@ export interface AlertSpec {
   readonly filter: pulumi.Input<string>;
   readonly threshold: pulumi.Input<number>;
   readonly duration: string;
+  /** Alignment period of the condition; default 60s. */
+  readonly alignmentPeriod?: string;
   readonly aligner: string;
   readonly reducer?: string;
   readonly severity: 'CRITICAL' | 'ERROR' | 'WARNING';
@@ -24,6 +28,8 @@ export interface SignalScope {
   readonly busName: pulumi.Input<string>;
   readonly apiService: pulumi.Input<string>;
   readonly storeDatabase: pulumi.Input<string>;
+  /** Name of the log-based metric counting this stack's failed scheduler attempts (schedulerFailureLogFilter). */
+  readonly schedulerFailureMetric: pulumi.Input<string>;
 }
 
 /**
@@ -34,6 +40,26 @@ export interface SignalScope {
 export const RELAY_LAG_METRIC = 'workload.googleapis.com/nexus.relay.lag';
 
 const shortId = (id: string) => id.split('/').pop() ?? id;
+
+/** The worker routes Cloud Scheduler calls (providers/gcp/runtimeTriggers.ts snapshotSchedule, sagaTimeoutSchedule). */
+export const SCHEDULED_WORKER_PATHS = [WORKER_PATHS.snapshots, WORKER_PATHS.sagaTimeouts] as const;
+
+/**
+ * Cloud Logging filter for the failed attempts of this stack's scheduler jobs: Cloud Scheduler
+ * logs every attempt as an `AttemptFinished` entry on the `cloud_scheduler_job` resource, at
+ * severity ERROR when the target answered non-2xx or not at all (the worker answers 500 when a
+ * run fails). The jobs are told apart by their target URL, this stack's worker and its two
+ * scheduled routes (the runtime exports the worker URL, not the job names).
+ */
+export function schedulerFailureLogFilter(workerUrl: string): string {
+  const urls = SCHEDULED_WORKER_PATHS.map((p) => JSON.stringify(`${workerUrl}${p}`)).join(' OR ');
+  return [
+    'resource.type = "cloud_scheduler_job"',
+    'jsonPayload."@type" = "type.googleapis.com/google.cloud.scheduler.logging.AttemptFinished"',
+    'severity >= ERROR',
+    `jsonPayload.url = (${urls})`,
+  ].join(' AND ');
+}
 
 export function alertSpecs(name: string, t: { dlqDepth: pulumi.Input<number>; relayLagSeconds: pulumi.Input<number> }, s: SignalScope): AlertSpec[] {
   return [
@@ -66,6 +92,13 @@ export function alertSpecs(name: string, t: { dlqDepth: pulumi.Input<number>; re
       id: 'api-5xx', severity: 'ERROR', displayName: `${name}: API server errors`, threshold: 1,
       filter: pulumi.interpolate`resource.type = "cloud_run_revision" AND metric.type = "run.googleapis.com/request_count" AND metric.labels.response_code_class = "5xx" AND resource.labels.service_name = "${s.apiService}"`,
       duration: '300s', aligner: 'ALIGN_RATE', reducer: 'REDUCE_SUM', runbook: 'The API answers 5xx; check the api service logs.',
+    },
+    {
+      // One series per job (label job_id): any failed attempt in 5 minutes, retried or not.
+      id: 'scheduler-failures', severity: 'ERROR', displayName: `${name}: scheduled runs failing`, threshold: 0,
+      filter: pulumi.interpolate`resource.type = "cloud_scheduler_job" AND metric.type = "logging.googleapis.com/user/${s.schedulerFailureMetric}"`,
+      duration: '0s', alignmentPeriod: '300s', aligner: 'ALIGN_DELTA',
+      runbook: 'A Cloud Scheduler attempt of the snapshot or saga timeout job failed (the worker answered non-2xx or timed out). Saga timeouts that keep failing leave orders holding their stock. Read the worker logs for `POST /_nexus/saga-timeouts` / `/_nexus/snapshots` (runbook: When scheduled runs fail).',
     },
   ];
 }

@@ -15,6 +15,7 @@ import { isComponentToken } from '../../components/tokens';
 import { manifestProblems, parseManifest } from '../../runtime/manifestValidation';
 import type { NexusManifest } from '../../runtime/manifest';
 import { FORBIDDEN_ROLE_IDS, ROLE_IDS } from '../../providers/azure/roles';
+import { scheduledFailureQuery } from '../../providers/azure/observabilitySignals';
 
 const A = (t: string) => `azure-native:${t}`;
 const T = {
@@ -36,6 +37,7 @@ const T = {
   key: A('keyvault:Key'),
   pe: A('network:PrivateEndpoint'),
   alert: A('monitor:MetricAlert'),
+  logAlert: A('monitor:ScheduledQueryRule'),
   workbook: A('applicationinsights:Workbook'),
 };
 const P = 'nexus-azure-prod';
@@ -160,6 +162,29 @@ describe('Azure provider under mocks: azure-prod stack', function () {
     assert.equal(budget.inputs.amount, 6500, 'nexus:monthlyBudgetUsd of the stack');
     assert.match(String(budget.inputs.scope), new RegExp(`/resourceGroups/${P}-rg$`));
     for (const a of run.ofType(T.alert)) assert.equal(a.inputs.actions.length, 1, 'alerts notify the action group');
+  });
+
+  it('alerts on failed timer runs (snapshots, sagaTimeouts) with a log query over Application Insights requests, to the action group', () => {
+    assert.equal(run.ofType(T.alert).length, 7, 'metric alerts: dlq-depth, relay-lag, consumer-lag, cosmos-throttling, eventhubs-throttling, eventhubs-errors, api-5xx');
+    assert.equal(run.ofType(T.logAlert).length, 1);
+    const rule = run.one(T.logAlert, 'observability-scheduler-failures');
+    const insights = run.one(A('applicationinsights:Component'), 'runtime-insights');
+    assert.deepEqual(rule.inputs.scopes, [insights.id], 'the runtime\'s Application Insights');
+    assert.equal(rule.inputs.kind, 'LogAlert');
+    assert.equal(rule.inputs.enabled, true);
+    assert.equal(rule.inputs.evaluationFrequency, 'PT5M');
+    assert.equal(rule.inputs.windowSize, 'PT10M');
+    const [c, ...more] = rule.inputs.criteria.allOf as Array<{ query: string; timeAggregation: string; operator: string; threshold: number; dimensions: Array<{ name: string; operator: string; values: string[] }> }>;
+    assert.equal(more.length, 0);
+    assert.match(c!.query, /^requests\n/);
+    assert.match(c!.query, /\| where name in \("snapshots", "sagaTimeouts"\) and success == false/);
+    assert.deepEqual([c!.timeAggregation, c!.operator, c!.threshold], ['Count', 'GreaterThan', 0], 'any failed run');
+    assert.deepEqual(c!.dimensions, [{ name: 'name', operator: 'Include', values: ['snapshots', 'sagaTimeouts'] }], 'one alert per function');
+    const group = run.one(A('monitor:ActionGroup'), 'observability-oncall');
+    assert.deepEqual(rule.inputs.actions, { actionGroups: [group.id] }, 'the same action group as the metric alerts');
+    for (const a of run.ofType(T.alert)) assert.deepEqual(a.inputs.actions, [{ actionGroupId: group.id }], a.name);
+    assert.throws(() => scheduledFailureQuery(['snap"shots']), /"snap\\"shots" is not a function name/);
+    assert.throws(() => scheduledFailureQuery([]), /no function names/);
   });
 
   it('exports a schema-valid manifest of the Azure kinds with dead letters in Cosmos', () => {

@@ -19,6 +19,7 @@ import {
   AZURE_FUNCTION_SETTINGS, HTTP_METHODS, consumerGroupsFrom, registerNexusFunctions, type FunctionsRegistrar, type NexusFunctionHandlers,
 } from '../../runtime/entrypoints/azureFunctionsRegistration';
 import type { CloudEventEnvelope } from '../../runtime/ports';
+import { SCHEDULED_FUNCTIONS } from '../../providers/azure/observabilitySignals';
 
 interface Registration {
   readonly kind: keyof FunctionsRegistrar;
@@ -67,6 +68,10 @@ describe('Azure Functions registration against the azure-prod Function App (Pulu
       'eventHub:consume-projections-core', 'eventHub:consume-projections-noncritical', 'eventHub:consume-sagas-core', 'eventHub:consume-sagas-noncritical',
       'timer:snapshots', 'timer:sagaTimeouts',
     ]);
+  });
+
+  it('registers the timers under the names the scheduled-run failure alert queries', () => {
+    assert.deepEqual(registrations.filter((r) => r.kind === 'timer').map((r) => r.name), [...SCHEDULED_FUNCTIONS]);
   });
 
   it('every binding expression names an app setting the provider sets', () => {

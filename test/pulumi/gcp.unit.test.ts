@@ -31,6 +31,7 @@ const T = {
   dashboard: 'gcp:monitoring/dashboard:Dashboard',
   trigger: 'gcp:eventarc/trigger:Trigger',
   job: 'gcp:cloudscheduler/job:Job',
+  logMetric: 'gcp:logging/metric:Metric',
 };
 
 /** index.ts names the platform after the stack. */
@@ -190,6 +191,34 @@ describe('GCP provider under mocks: gcp-prod stack', function () {
     for (const want of ['dead letters waiting', 'relay lag', 'Firestore throttling']) assert.ok(names.some((n) => n.includes(want)), want);
     assert.equal(run.ofType(T.dashboard).length, 1);
     for (const a of run.ofType(T.alert)) assert.ok((a.inputs.notificationChannels as unknown[]).length > 0, 'alerts notify on-call');
+  });
+
+  it('alerts on failed Cloud Scheduler attempts of this stack\'s two jobs (log-based metric → alert policy on the e-mail channels)', () => {
+    assert.equal(run.ofType(T.alert).length, 7, 'dlq-depth, consumer-lag, relay-lag, firestore-throttling, pubsub-throttling, api-5xx, scheduler-failures');
+    assert.equal(run.ofType(T.logMetric).length, 1);
+    const metric = run.one(T.logMetric, 'observability-scheduler-failures');
+    const filter = String(metric.inputs.filter);
+    assert.match(filter, /resource\.type = "cloud_scheduler_job"/);
+    assert.match(filter, /jsonPayload\."@type" = "type\.googleapis\.com\/google\.cloud\.scheduler\.logging\.AttemptFinished"/);
+    assert.match(filter, /severity >= ERROR/);
+    const urls = [...filter.matchAll(/jsonPayload\.url = \(([^)]*)\)/g)].flatMap((m) => (m[1] ?? '').split(' OR ').map((u) => JSON.parse(u) as string));
+    const jobUrls = run.ofType(T.job).map((j) => String(j.inputs.httpTarget.uri));
+    assert.equal(jobUrls.length, 2);
+    assert.deepEqual(urls.sort(), jobUrls.sort(), 'exactly the target URLs of this stack\'s snapshot and saga timeout jobs');
+    assert.equal(metric.inputs.metricDescriptor.metricKind, 'DELTA');
+    assert.equal(metric.inputs.metricDescriptor.valueType, 'INT64');
+    assert.equal(metric.inputs.labelExtractors.job_id, 'EXTRACT(resource.labels.job_id)');
+
+    const alert = run.one(T.alert, 'observability-scheduler-failures');
+    assert.match(String(alert.inputs.displayName), /scheduled runs failing/);
+    const condition = (alert.inputs.conditions as Array<{ conditionThreshold: { filter: string; comparison: string; thresholdValue: number; aggregations: Array<{ alignmentPeriod: string; perSeriesAligner: string }> } }>)[0]!.conditionThreshold;
+    assert.equal(condition.filter, `resource.type = "cloud_scheduler_job" AND metric.type = "logging.googleapis.com/user/${String(metric.inputs.name)}"`);
+    assert.equal(condition.comparison, 'COMPARISON_GT');
+    assert.equal(condition.thresholdValue, 0, 'any failed attempt');
+    assert.deepEqual(condition.aggregations[0], { alignmentPeriod: '300s', perSeriesAligner: 'ALIGN_DELTA' });
+    const dlq = run.one(T.alert, 'observability-dlq-depth');
+    assert.ok((alert.inputs.notificationChannels as unknown[]).length > 0);
+    assert.deepEqual(alert.inputs.notificationChannels, dlq.inputs.notificationChannels, 'the same e-mail channels as the other alerts');
   });
 
   it('derives every child name from its component name', () => {
