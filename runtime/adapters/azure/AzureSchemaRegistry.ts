@@ -10,13 +10,10 @@
  * Ids: the port's numeric id is a 31-bit hash of the canonical text (Azure ids are GUIDs).
  */
 import type { SchemaProperties, SchemaRegistryClient } from '@azure/schema-registry';
-import {
-  InvalidSchemaError, SchemaNotFoundError,
-  type CompatibilityMode, type CompatibilityResult, type RegisteredSchema, type SchemaRegistry, type ValidationIssue,
-} from '../../ports/SchemaRegistry';
+import { InvalidSchemaError, SchemaNotFoundError, type CompatibilityMode, type RegisteredSchema } from '../../ports/SchemaRegistry';
 import { InvalidArgumentError, UnavailableError } from '../../ports/errors';
-import { SchemaIdNotFoundError } from '../../core/schema/errors';
-import { assertCanRegister, assertSubjectName, canonicalOrThrow, compatibilityFor, findSameSchema, ValidatorCache, schemaIdOf } from '../../core/schema/registryRules';
+import { assertSubjectName, schemaIdOf } from '../../core/schema/registryRules';
+import { GLOBAL_SUBJECT, HistoryBackedRegistry } from '../../core/schema/historyRegistry';
 import { parseCompatibilityMode } from '../../core/schema/compatibility';
 import { canonicalSchema } from '../../core/schema/avro';
 
@@ -29,7 +26,6 @@ export interface AzureSchemaRegistryOptions {
 const SERVICE = 'Azure Schema Registry';
 const SUBJECTS = '_nexus_subjects';
 const CONFIG = '_nexus_config';
-const GLOBAL = '';
 
 export const schemaNameOf = (subject: string): string =>
   subject.replace(/[^A-Za-z0-9.-]/g, (c) => `_${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
@@ -39,44 +35,20 @@ const status = (err: unknown): number | undefined => {
   return typeof s === 'number' ? s : undefined;
 };
 
-export class AzureSchemaRegistry implements SchemaRegistry {
+export class AzureSchemaRegistry extends HistoryBackedRegistry {
   private readonly histories = new Map<string, RegisteredSchema[]>();
   private readonly metaVersions = new Map<string, { version: number; doc: string }>();
-  private readonly byId = new Map<number, RegisteredSchema>();
-  private readonly validators = new ValidatorCache();
 
-  constructor(private readonly options: AzureSchemaRegistryOptions) {}
+  constructor(private readonly options: AzureSchemaRegistryOptions) {
+    super();
+  }
 
-  async register(subject: string, schema: string): Promise<RegisteredSchema> {
-    assertSubjectName(subject);
-    const canonical = canonicalOrThrow(schema);
-    const history = await this.history(subject);
-    const same = findSameSchema(history, canonical);
-    if (same) return same;
-    assertCanRegister(subject, canonical, history, await this.modeOf(subject));
+  protected async store(subject: string, canonical: string, history: readonly RegisteredSchema[]): Promise<RegisteredSchema> {
     const props = await this.call(() => this.options.client.registerSchema({ groupName: this.options.group, name: schemaNameOf(subject), definition: canonical, format: 'Avro' }));
-    const registered = this.remember({ subject, version: props.version, id: schemaIdOf(canonical), schema: canonical });
+    const registered = { subject, version: props.version, id: schemaIdOf(canonical), schema: canonical };
     this.histories.set(subject, [...history, registered].sort((a, b) => a.version - b.version));
     if (history.length === 0) await this.updateMeta(SUBJECTS, (doc) => JSON.stringify([...new Set([...(JSON.parse(doc || '[]') as string[]), subject])].sort()));
     return registered;
-  }
-
-  async get(subject: string, version: number | 'latest'): Promise<RegisteredSchema> {
-    assertSubjectName(subject);
-    const history = await this.history(subject);
-    if (history.length === 0) throw new SchemaNotFoundError(subject);
-    const found = version === 'latest' ? history[history.length - 1] : history.find((v) => v.version === version);
-    if (!found) throw new SchemaNotFoundError(subject, version);
-    return found;
-  }
-
-  async getById(id: number): Promise<RegisteredSchema> {
-    const cached = this.byId.get(id);
-    if (cached) return cached;
-    for (const subject of await this.subjects()) for (const v of await this.history(subject)) this.remember(v);
-    const found = this.byId.get(id);
-    if (!found) throw new SchemaIdNotFoundError(id);
-    return found;
   }
 
   async subjects(): Promise<string[]> {
@@ -84,30 +56,10 @@ export class AzureSchemaRegistry implements SchemaRegistry {
     return doc ? (JSON.parse(doc) as string[]) : [];
   }
 
-  async versions(subject: string): Promise<number[]> {
-    const history = await this.history(subject);
-    if (history.length === 0) throw new SchemaNotFoundError(subject);
-    return history.map((v) => v.version);
-  }
-
-  async checkCompatibility(subject: string, schema: string, against?: number | 'latest' | 'all'): Promise<CompatibilityResult> {
-    assertSubjectName(subject);
-    return compatibilityFor(subject, canonicalOrThrow(schema), await this.history(subject), await this.modeOf(subject), against);
-  }
-
-  async getCompatibility(subject?: string): Promise<CompatibilityMode> {
-    if (subject !== undefined) assertSubjectName(subject);
-    return this.modeOf(subject ?? GLOBAL);
-  }
-
   async setCompatibility(mode: CompatibilityMode, subject?: string): Promise<void> {
     parseCompatibilityMode(mode);
     if (subject !== undefined) assertSubjectName(subject);
-    await this.updateMeta(CONFIG, (doc) => JSON.stringify({ ...(JSON.parse(doc || '{}') as Record<string, string>), [subject ?? GLOBAL]: mode }));
-  }
-
-  async validate(subject: string, version: number, data: unknown): Promise<ValidationIssue[]> {
-    return this.validators.validate(subject, version, data, (sub, v) => this.get(sub, v));
+    await this.updateMeta(CONFIG, (doc) => JSON.stringify({ ...(JSON.parse(doc || '{}') as Record<string, string>), [subject ?? GLOBAL_SUBJECT]: mode }));
   }
 
   async close(): Promise<void> {
@@ -115,7 +67,7 @@ export class AzureSchemaRegistry implements SchemaRegistry {
   }
 
   /** A subject's versions, oldest first: the cached ones plus any newer ones (probed until 404). */
-  private async history(subject: string): Promise<RegisteredSchema[]> {
+  protected async history(subject: string): Promise<RegisteredSchema[]> {
     const known = this.histories.get(subject) ?? [];
     const found = [...known];
     for (let v = known.length + 1; ; v++) {
@@ -156,15 +108,10 @@ export class AzureSchemaRegistry implements SchemaRegistry {
     this.metaVersions.set(name, { version: props.version, doc });
   }
 
-  private async modeOf(subject: string): Promise<CompatibilityMode> {
+  protected async modeOf(subject: string): Promise<CompatibilityMode> {
     const doc = (await this.meta(CONFIG))?.doc;
     const modes = doc ? (JSON.parse(doc) as Record<string, CompatibilityMode>) : {};
-    return modes[subject] ?? modes[GLOBAL] ?? 'BACKWARD';
-  }
-
-  private remember(r: RegisteredSchema): RegisteredSchema {
-    if (!this.byId.has(r.id)) this.byId.set(r.id, r);
-    return r;
+    return modes[subject] ?? modes[GLOBAL_SUBJECT] ?? 'BACKWARD';
   }
 
   /** RestError → port errors: 404 SchemaNotFound, 400/415 InvalidSchema, 429/503/5xx Unavailable (Retry-After honoured). */

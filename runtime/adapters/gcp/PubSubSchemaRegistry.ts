@@ -11,13 +11,10 @@
  * Pub/Sub keeps at most 20 revisions per schema: a subject's 21st version is refused.
  */
 import { v1, type PubSub } from '@google-cloud/pubsub';
-import {
-  InvalidSchemaError, SchemaNotFoundError,
-  type CompatibilityMode, type CompatibilityResult, type RegisteredSchema, type SchemaRegistry, type ValidationIssue,
-} from '../../ports/SchemaRegistry';
+import { InvalidSchemaError, type CompatibilityMode, type RegisteredSchema } from '../../ports/SchemaRegistry';
 import { InvalidArgumentError } from '../../ports/errors';
-import { SchemaIdNotFoundError } from '../../core/schema/errors';
-import { assertCanRegister, assertSubjectName, canonicalOrThrow, compatibilityFor, findSameSchema, ValidatorCache, schemaIdOf } from '../../core/schema/registryRules';
+import { assertSubjectName, schemaIdOf } from '../../core/schema/registryRules';
+import { GLOBAL_SUBJECT, HistoryBackedRegistry } from '../../core/schema/historyRegistry';
 import { parseCompatibilityMode } from '../../core/schema/compatibility';
 import { canonicalSchema } from '../../core/schema/avro';
 import { GrpcCode, isGrpc, translateTransient } from './googleErrors';
@@ -32,48 +29,21 @@ type SchemaClient = v1.SchemaServiceClient;
 interface Revision { readonly definition: string; readonly seconds: number; readonly nanos: number }
 
 const SERVICE = 'Pub/Sub schema registry';
-const GLOBAL = '';
 
-export class PubSubSchemaRegistry implements SchemaRegistry {
+export class PubSubSchemaRegistry extends HistoryBackedRegistry {
   private client: Promise<SchemaClient> | undefined;
-  private readonly byId = new Map<number, RegisteredSchema>();
-  private readonly validators = new ValidatorCache();
 
-  constructor(private readonly options: PubSubSchemaRegistryOptions) {}
+  constructor(private readonly options: PubSubSchemaRegistryOptions) {
+    super();
+  }
 
-  async register(subject: string, schema: string): Promise<RegisteredSchema> {
-    assertSubjectName(subject);
-    const canonical = canonicalOrThrow(schema);
-    const history = await this.history(subject);
-    const same = findSameSchema(history, canonical);
-    if (same) return same;
-    assertCanRegister(subject, canonical, history, await this.modeOf(subject));
+  protected async store(subject: string, canonical: string, history: readonly RegisteredSchema[]): Promise<RegisteredSchema> {
     const client = await this.schemas();
     const avro = { type: 'AVRO' as const, definition: canonical };
     await this.call(() => history.length === 0
       ? client.createSchema({ parent: this.project(), schemaId: this.schemaId(subject), schema: avro })
       : client.commitSchema({ name: this.schemaName(subject), schema: avro }));
-    return this.remember({ subject, version: history.length + 1, id: schemaIdOf(canonical), schema: canonical });
-  }
-
-  async get(subject: string, version: number | 'latest'): Promise<RegisteredSchema> {
-    assertSubjectName(subject);
-    const history = await this.history(subject);
-    if (history.length === 0) throw new SchemaNotFoundError(subject);
-    const found = version === 'latest' ? history[history.length - 1] : history.find((v) => v.version === version);
-    if (!found) throw new SchemaNotFoundError(subject, version);
-    return found;
-  }
-
-  async getById(id: number): Promise<RegisteredSchema> {
-    const cached = this.byId.get(id);
-    if (cached) return cached;
-    for (const subject of await this.subjects()) {
-      for (const v of await this.history(subject)) this.remember(v);
-    }
-    const found = this.byId.get(id);
-    if (!found) throw new SchemaIdNotFoundError(id);
-    return found;
+    return { subject, version: history.length + 1, id: schemaIdOf(canonical), schema: canonical };
   }
 
   async subjects(): Promise<string[]> {
@@ -87,26 +57,10 @@ export class PubSubSchemaRegistry implements SchemaRegistry {
       .sort();
   }
 
-  async versions(subject: string): Promise<number[]> {
-    const history = await this.history(subject);
-    if (history.length === 0) throw new SchemaNotFoundError(subject);
-    return history.map((v) => v.version);
-  }
-
-  async checkCompatibility(subject: string, schema: string, against?: number | 'latest' | 'all'): Promise<CompatibilityResult> {
-    assertSubjectName(subject);
-    return compatibilityFor(subject, canonicalOrThrow(schema), await this.history(subject), await this.modeOf(subject), against);
-  }
-
-  async getCompatibility(subject?: string): Promise<CompatibilityMode> {
-    if (subject !== undefined) assertSubjectName(subject);
-    return this.modeOf(subject ?? GLOBAL);
-  }
-
   async setCompatibility(mode: CompatibilityMode, subject?: string): Promise<void> {
     parseCompatibilityMode(mode);
     if (subject !== undefined) assertSubjectName(subject);
-    const modes = { ...(await this.modes()), [subject ?? GLOBAL]: mode };
+    const modes = { ...(await this.modes()), [subject ?? GLOBAL_SUBJECT]: mode };
     const definition = JSON.stringify({ type: 'record', name: 'NexusRegistryConfig', namespace: 'nexus', doc: JSON.stringify(modes), fields: [] });
     const client = await this.schemas();
     const name = `${this.project()}/schemas/${this.options.subjectPrefix}~config`;
@@ -116,17 +70,13 @@ export class PubSubSchemaRegistry implements SchemaRegistry {
     });
   }
 
-  async validate(subject: string, version: number, data: unknown): Promise<ValidationIssue[]> {
-    return this.validators.validate(subject, version, data, (sub, v) => this.get(sub, v));
-  }
-
   async close(): Promise<void> {
     if (this.client) await (await this.client).close();
     await this.options.pubsub.close();
   }
 
   /** The subject's versions, oldest first (revisions sorted by creation time). */
-  private async history(subject: string): Promise<RegisteredSchema[]> {
+  protected async history(subject: string): Promise<RegisteredSchema[]> {
     const revisions = await this.revisions(this.schemaName(subject));
     return revisions.map((r, i) => {
       const schema = canonicalSchema(r.definition);
@@ -154,14 +104,9 @@ export class PubSubSchemaRegistry implements SchemaRegistry {
     return JSON.parse((JSON.parse(latest.definition) as { doc: string }).doc) as Record<string, CompatibilityMode>;
   }
 
-  private async modeOf(subject: string): Promise<CompatibilityMode> {
+  protected async modeOf(subject: string): Promise<CompatibilityMode> {
     const modes = await this.modes();
-    return modes[subject] ?? modes[GLOBAL] ?? 'BACKWARD';
-  }
-
-  private remember(r: RegisteredSchema): RegisteredSchema {
-    if (!this.byId.has(r.id)) this.byId.set(r.id, r);
-    return r;
+    return modes[subject] ?? modes[GLOBAL_SUBJECT] ?? 'BACKWARD';
   }
 
   private project(): string {
