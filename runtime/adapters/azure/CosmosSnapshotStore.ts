@@ -8,7 +8,7 @@
 import type { Container } from '@azure/cosmos';
 import type { LoadSnapshotOptions, Snapshot, SnapshotStore } from '../../ports';
 import { ClosedStoreError } from '../local/ClosedStoreError';
-import { checkLoadOptions, checkSnapshot } from '../local/SnapshotRules';
+import { checkLoadOptions, fromSnapshotRecord, toSnapshotRecord, type SnapshotRecord } from '../local/SnapshotRules';
 import { CosmosStatus, cosmosCall, cosmosStatus } from './cosmosErrors';
 import { SnapshotTooLargeError, MAX_SNAPSHOT_BYTES } from '../../ports';
 
@@ -17,14 +17,8 @@ export interface CosmosSnapshotStoreOptions {
   readonly container: Container;
 }
 
-interface SnapshotItem {
+interface SnapshotItem extends SnapshotRecord {
   readonly id: string;
-  readonly streamId: string;
-  readonly aggregateType: string;
-  readonly version: number;
-  readonly stateVersion: number;
-  readonly state: string;
-  readonly takenAt: string;
 }
 
 const SERVICE = 'Cosmos DB snapshots container';
@@ -39,16 +33,7 @@ export class CosmosSnapshotStore implements SnapshotStore {
 
   async save(snapshot: Snapshot): Promise<void> {
     this.assertOpen();
-    const state = checkSnapshot(snapshot);
-    const item: SnapshotItem = {
-      id: `v${String(snapshot.version).padStart(10, '0')}`,
-      streamId: snapshot.streamId,
-      aggregateType: snapshot.aggregateType,
-      version: snapshot.version,
-      stateVersion: snapshot.stateVersion,
-      state,
-      takenAt: snapshot.takenAt,
-    };
+    const item: SnapshotItem = { id: `v${String(snapshot.version).padStart(10, '0')}`, ...toSnapshotRecord(snapshot) };
     try {
       await cosmosCall(SERVICE, () => this.container.items.upsert(item));
     } catch (err) {
@@ -73,15 +58,7 @@ export class CosmosSnapshotStore implements SnapshotStore {
     const query = { query: `SELECT TOP 1 * FROM c WHERE ${where.join(' AND ')} ORDER BY c.version DESC`, parameters };
     const { resources } = await cosmosCall(SERVICE, () => this.container.items.query<SnapshotItem>(query, { partitionKey: streamId }).fetchAll());
     const item = resources[0];
-    if (!item) return undefined;
-    return {
-      streamId: item.streamId,
-      aggregateType: item.aggregateType,
-      version: item.version,
-      stateVersion: item.stateVersion,
-      state: JSON.parse(item.state) as unknown,
-      takenAt: item.takenAt,
-    };
+    return item ? fromSnapshotRecord(item) : undefined;
   }
 
   async close(): Promise<void> {

@@ -5,22 +5,13 @@
  */
 import { type CollectionReference, type Firestore } from '@google-cloud/firestore';
 import type { LoadSnapshotOptions, Snapshot, SnapshotStore } from '../../ports';
-import { checkLoadOptions, checkSnapshot } from '../local/SnapshotRules';
+import { checkLoadOptions, fromSnapshotRecord, toSnapshotRecord, type SnapshotRecord } from '../local/SnapshotRules';
 import { MAX_VERSION, eventDocId } from './firestoreEventDocs';
 import { guarded } from './googleErrors';
 
 export interface FirestoreSnapshotStoreOptions {
   readonly firestore: Firestore;
   readonly collectionPrefix: string;
-}
-
-interface SnapshotDoc {
-  readonly streamId: string;
-  readonly aggregateType: string;
-  readonly version: number;
-  readonly stateVersion: number;
-  readonly state: string;
-  readonly takenAt: string;
 }
 
 const SERVICE = 'Firestore snapshot store';
@@ -33,15 +24,7 @@ export class FirestoreSnapshotStore implements SnapshotStore {
   }
 
   async save(snapshot: Snapshot): Promise<void> {
-    const state = checkSnapshot(snapshot);
-    const doc: SnapshotDoc = {
-      streamId: snapshot.streamId,
-      aggregateType: snapshot.aggregateType,
-      version: snapshot.version,
-      stateVersion: snapshot.stateVersion,
-      state,
-      takenAt: snapshot.takenAt,
-    };
+    const doc = toSnapshotRecord(snapshot);
     await guarded(SERVICE, () => this.snapshots.doc(eventDocId(snapshot.streamId, snapshot.version)).set(doc));
   }
 
@@ -51,16 +34,8 @@ export class FirestoreSnapshotStore implements SnapshotStore {
     let q = this.snapshots.where('streamId', '==', streamId).where('version', '<=', top);
     if (options.stateVersion !== undefined) q = q.where('stateVersion', '==', options.stateVersion);
     const snap = await guarded(SERVICE, () => q.orderBy('version', 'desc').limit(1).get());
-    const d = snap.docs[0]?.data() as SnapshotDoc | undefined;
-    if (!d) return undefined;
-    return {
-      streamId: d.streamId,
-      aggregateType: d.aggregateType,
-      version: d.version,
-      stateVersion: d.stateVersion,
-      state: JSON.parse(d.state) as unknown,
-      takenAt: d.takenAt,
-    };
+    const d = snap.docs[0]?.data() as SnapshotRecord | undefined;
+    return d ? fromSnapshotRecord(d) : undefined;
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,7 @@
-/** Snapshot argument checks shared by the local snapshot stores (same errors in memory and SQLite). */
+/**
+ * Snapshot argument checks shared by every snapshot store (same errors everywhere), and the
+ * document shape of the stores that keep a snapshot as one JSON document (Firestore, Cosmos DB).
+ */
 import {
   InvalidArgumentError, MAX_SNAPSHOT_BYTES, SnapshotTooLargeError, type LoadSnapshotOptions, type Snapshot,
 } from '../../ports';
@@ -34,4 +37,24 @@ export function checkLoadOptions(streamId: string, options: LoadSnapshotOptions)
   if (options.stateVersion !== undefined && !isNonNegativeInt(options.stateVersion)) {
     throw new InvalidArgumentError('stateVersion', `must be an integer >= 0, got ${String(options.stateVersion)}`);
   }
+}
+
+/** A snapshot as one document: the state as its JSON text (the bytes checkSnapshot measured). */
+export interface SnapshotRecord {
+  readonly streamId: string;
+  readonly aggregateType: string;
+  readonly version: number;
+  readonly stateVersion: number;
+  readonly state: string;
+  readonly takenAt: string;
+}
+
+/** Checks a snapshot (checkSnapshot) and returns the document to store. */
+export function toSnapshotRecord(snapshot: Snapshot): SnapshotRecord {
+  const state = checkSnapshot(snapshot);
+  return { streamId: snapshot.streamId, aggregateType: snapshot.aggregateType, version: snapshot.version, stateVersion: snapshot.stateVersion, state, takenAt: snapshot.takenAt };
+}
+
+export function fromSnapshotRecord(d: SnapshotRecord): Snapshot {
+  return { streamId: d.streamId, aggregateType: d.aggregateType, version: d.version, stateVersion: d.stateVersion, state: JSON.parse(d.state) as unknown, takenAt: d.takenAt };
 }
