@@ -5,7 +5,7 @@
  * projection and document id.
  */
 import type { CheckpointStore } from '../../ports/CheckpointStore';
-import type { EventStore, ReadAllOptions, ReadAllPage, ReadStreamOptions } from '../../ports/EventStore';
+import type { EventStore } from '../../ports/EventStore';
 import type { StoredEvent } from '../../ports/events';
 import type { SearchDocument, SearchIndex } from '../../ports/SearchIndex';
 import { rebuildProjection, type ProjectionDefinition } from '../projections';
@@ -13,20 +13,6 @@ import { canonicalJson } from './hashChain';
 
 export interface Upcaster {
   upcast<E extends StoredEvent>(event: E): E;
-}
-
-/** Reads a store as the runtime does: every event in its type's latest schema version. */
-export function upcastingStore(store: EventStore, upcaster: Upcaster): EventStore {
-  return {
-    append: (s, e, x) => store.append(s, e, x),
-    readStream: async (s: string, o?: ReadStreamOptions) => (await store.readStream(s, o)).map((e) => upcaster.upcast(e)),
-    readAll: async (o?: ReadAllOptions): Promise<ReadAllPage> => {
-      const page = await store.readAll(o);
-      return { ...page, events: page.events.map((e) => upcaster.upcast(e)) };
-    },
-    streamInfo: (s) => store.streamInfo(s),
-    close: () => store.close(),
-  };
 }
 
 export interface ProjectionDiff {
