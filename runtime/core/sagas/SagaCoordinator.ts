@@ -313,8 +313,11 @@ export class SagaCoordinator<S> {
         continue;
       }
       if (t.dueAt > now) continue;
+      // Entries come in key order, which is due order: each instance's list stays sorted.
       const k = `${t.tenant}:${t.sagaId}`;
-      byInstance.set(k, [...(byInstance.get(k) ?? []), { ...t, key: e.name }].sort((a, b) => (a.dueAt < b.dueAt ? -1 : 1)));
+      const group = byInstance.get(k);
+      if (group) group.push({ ...t, key: e.name });
+      else byInstance.set(k, [{ ...t, key: e.name }]);
     }
     const queue = [...byInstance.values()];
     let fired = 0;
