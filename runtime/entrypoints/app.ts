@@ -190,23 +190,14 @@ export class NexusApp {
   }
 
   /**
-   * Feeds delivered events to the sagas that handle them (the coordinator's own delivery rule:
-   * correlate, then run — inputs are recorded idempotently, so redelivery is safe). Saga
-   * timeouts need the coordinator's poller and are not fired by this handler.
+   * Feeds delivered events to the sagas that handle them (SagaCoordinator.handleEvent, the same
+   * rule as a bus subscription). Saga timeouts are fired by sagaTimeouts(), from the scheduler.
    */
   async runSagas(envelopes: readonly CloudEventEnvelope[]): Promise<number> {
+    const events = envelopes.map(fromEnvelope);
     let handled = 0;
     for (const saga of await this.sagaCoordinators()) {
-      const definition = saga.definition;
-      for (const event of envelopes.map(fromEnvelope)) {
-        if (!definition.handles.includes(event.type)) continue;
-        const sagaId = definition.correlate(event);
-        const tenant = event.metadata.tenant;
-        if (sagaId === undefined || tenant === undefined) continue;
-        const streamId = event.streamId.slice(event.streamId.indexOf(':') + 1);
-        await saga.run(tenant, sagaId, { kind: 'event', type: event.type, eventId: event.eventId, streamId, data: event.data }, event);
-        handled++;
-      }
+      for (const event of events) if (await saga.handleEvent(event)) handled++;
     }
     return handled;
   }

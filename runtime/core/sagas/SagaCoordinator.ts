@@ -129,13 +129,22 @@ export class SagaCoordinator<S> {
   }
 
   private async onDelivery(d: Delivery): Promise<void> {
-    const event = fromEnvelope(d.message.envelope);
-    if (!this.definition.handles.includes(event.type)) return;
+    await this.handleEvent(fromEnvelope(d.message.envelope));
+  }
+
+  /**
+   * Runs the saga for one delivered event (bus subscription here, a cloud trigger's batch in
+   * NexusApp.runSagas); false when the event is not for this saga (type not handled, no
+   * instance id, no tenant). Inputs are recorded idempotently, so redelivery is safe.
+   */
+  async handleEvent(event: StoredEvent): Promise<boolean> {
+    if (!this.definition.handles.includes(event.type)) return false;
     const sagaId = this.definition.correlate(event);
     const tenant = event.metadata.tenant;
-    if (sagaId === undefined || tenant === undefined) return;
+    if (sagaId === undefined || tenant === undefined) return false;
     const input: SagaInput = { kind: 'event', type: event.type, eventId: event.eventId, streamId: event.streamId.slice(event.streamId.indexOf(':') + 1), data: event.data };
     await this.run(tenant, sagaId, input, event);
+    return true;
   }
 
   /** Records the input's reaction, then issues pending commands until none is left. */
